@@ -1,0 +1,154 @@
+package analysis
+
+import (
+	"encoding/binary"
+
+	"github.com/wirelens/wirelens/dissect"
+)
+
+// TCPStreams numbers TCP conversations (tcp.stream) and finds the bases of relative sequence numbers and
+// the window scaling of each direction, with the rules of Wireshark 4.0 (../shared/spec §1–2):
+//
+//   - A conversation is keyed by the unordered pair of endpoints (address, port). Its first segment creates
+//     it with the next stream number, from 0 in frame order.
+//   - newStreamOnSYN: a SYN (with or without ACK) on a known key starts a new conversation when its sender's
+//     base sequence number is already set and differs from the SYN's sequence number (a SYN with the same
+//     ISN is a retransmission in the same stream).
+//   - baseSeq: a direction's base is set by its first segment: the ISN if it has SYN (the SYN is relative 0),
+//     otherwise seq-1 (the first segment is relative 1). The reverse direction's base is also set by the
+//     first ACK-bearing segment if not yet set: ack-1.
+//   - windowScale: the window-scale option on a SYN sets its sender's shift (at most 14); a SYN or SYN+ACK
+//     without it sets both directions to "no scaling" (-2). Until a handshake is seen the scale is unknown
+//     (-1) and windows are shown unscaled. Scaling never applies to a SYN.
+type TCPStreams struct {
+	convs map[convKey]*tcpConv
+	next  uint32
+}
+
+type convKey struct {
+	a, b   [16]byte
+	pa, pb uint16
+}
+
+type tcpDir struct {
+	baseSet  bool
+	base     uint32
+	winScale int8
+}
+
+type tcpConv struct {
+	stream uint32
+	// dirs[0] is the endpoint that sorts first in the key (a), dirs[1] the other.
+	dirs [2]tcpDir
+}
+
+// NewTCPStreams returns an empty tracker.
+func NewTCPStreams() *TCPStreams {
+	return &TCPStreams{convs: make(map[convKey]*tcpConv)}
+}
+
+// Count returns the number of TCP streams seen so far.
+func (t *TCPStreams) Count() int { return int(t.next) }
+
+// key builds the unordered key of a segment and says which side of it the sender is (0 or 1).
+func key(src, dst []byte, sp, dp uint16) (convKey, int) {
+	var k convKey
+	var s, d [16]byte
+	copy(s[:], src)
+	copy(d[:], dst)
+	if len(src) == 4 {
+		s[15] = 4 // keep IPv4 keys apart from IPv6 ones that share the bytes
+	}
+	if len(dst) == 4 {
+		d[15] = 4
+	}
+	if less(s, sp, d, dp) {
+		k.a, k.pa, k.b, k.pb = s, sp, d, dp
+		return k, 0
+	}
+	k.a, k.pa, k.b, k.pb = d, dp, s, sp
+	return k, 1
+}
+
+func less(a [16]byte, pa uint16, b [16]byte, pb uint16) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return pa <= pb
+}
+
+// Observe assigns every TCP header of the packet (except those quoted inside ICMP errors) to its stream
+// and fills p.TCP.
+func (t *TCPStreams) Observe(p *dissect.Packet) {
+	for i := 0; i < p.N; i++ {
+		l := &p.Layers[i]
+		if l.Proto != dissect.ProtoTCP || l.InError() || l.Hdr < 20 {
+			continue
+		}
+		src, dst := p.NetAddrs(i)
+		if src == nil {
+			continue
+		}
+		h := p.Header(l)
+		sp, dp := binary.BigEndian.Uint16(h), binary.BigEndian.Uint16(h[2:])
+		seq, ack := binary.BigEndian.Uint32(h[4:]), binary.BigEndian.Uint32(h[8:])
+		flags := binary.BigEndian.Uint16(h[12:])
+		syn, hasAck := flags&dissect.TCPSyn != 0, flags&dissect.TCPAck != 0
+
+		k, side := key(src, dst, sp, dp)
+		c := t.convs[k]
+		if c == nil || newStreamOnSYN(c, side, syn, seq) {
+			c = &tcpConv{stream: t.next, dirs: [2]tcpDir{{winScale: -1}, {winScale: -1}}}
+			t.next++
+			t.convs[k] = c
+		}
+		fwd, rev := &c.dirs[side], &c.dirs[1-side]
+		baseSeq(fwd, rev, syn, hasAck, seq, ack)
+		if syn {
+			windowScale(fwd, rev, dissect.FindTCPOption(h, 3))
+		}
+		p.TCP[l.Aux] = dissect.TCPConv{
+			Valid:    true,
+			Stream:   c.stream,
+			SeqBase:  fwd.base,
+			AckBase:  rev.base,
+			WinScale: fwd.winScale,
+			WinApply: !syn,
+		}
+	}
+}
+
+// newStreamOnSYN: a SYN whose sender already has a base sequence number different from the SYN's
+// sequence number opens a new conversation on the same endpoints (port reuse).
+func newStreamOnSYN(c *tcpConv, side int, syn bool, seq uint32) bool {
+	d := &c.dirs[side]
+	return syn && d.baseSet && d.base != seq
+}
+
+// baseSeq sets the relative-sequence bases: the sender's from its first segment, the receiver's from the
+// first acknowledgement if the receiver has not been seen yet.
+func baseSeq(fwd, rev *tcpDir, syn, hasAck bool, seq, ack uint32) {
+	if !fwd.baseSet {
+		fwd.baseSet = true
+		if syn {
+			fwd.base = seq
+		} else {
+			fwd.base = seq - 1
+		}
+	}
+	if !rev.baseSet && hasAck {
+		rev.baseSet = true
+		rev.base = ack - 1
+	}
+}
+
+// windowScale records the window-scale option of a SYN (opt is nil when the SYN has none).
+func windowScale(fwd, rev *tcpDir, opt []byte) {
+	if opt == nil {
+		fwd.winScale, rev.winScale = -2, -2
+		return
+	}
+	fwd.winScale = int8(min(opt[2], 14))
+}

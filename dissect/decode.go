@@ -1,0 +1,142 @@
+package dissect
+
+import (
+	"github.com/wirelens/wirelens/capture"
+)
+
+// protocol describes one protocol to the decoder loop. Decoders are registered by their protocol file.
+type protocol struct {
+	name   string // column name, e.g. "TCP"
+	filter string // filter name, e.g. "tcp"
+	long   string // tree title, e.g. "Transmission Control Protocol"
+	// decode validates the header at off in buf (the packet's current buffer), appends the layer with
+	// p.push and returns the protocol of the payload and its offset (ProtoNone: stop). On malformed input it
+	// calls p.malformed and returns ProtoNone. A decoder that switches to the reassembled buffer sets
+	// p.curBuf and returns an offset in it.
+	decode func(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto, int)
+	// summary appends the Info-column text of the layer at index i.
+	summary func(p *Packet, i int, dst []byte) []byte
+	// tree adds the layer at index i to the details tree.
+	tree func(p *Packet, i int, t *Tree)
+}
+
+var protocols [numProtos]protocol
+
+func register(pr Proto, d protocol) { protocols[pr] = d }
+
+// Name returns a protocol's display name ("TCP").
+func (pr Proto) String() string {
+	if pr < numProtos && protocols[pr].name != "" {
+		return protocols[pr].name
+	}
+	return "?"
+}
+
+// Dispatch tables: which protocol decodes a payload. They are data, filled by each protocol file's init.
+var (
+	byLinkType  = map[capture.LinkType]Proto{}
+	byEtherType = map[uint16]Proto{}
+	byIPProto   [256]Proto
+	byUDPPort   = map[uint16]Proto{}
+	byTCPPort   = map[uint16]Proto{}
+)
+
+// Decoder decodes frames. It keeps the state that spans frames (IP reassembly, the first frame's time) and
+// owns the Packet it returns. A Decoder is not safe for concurrent use.
+type Decoder struct {
+	pkt     Packet
+	n       int
+	first   int64
+	prev    int64
+	defrag  defragmenter
+	started bool
+}
+
+// NewDecoder returns a Decoder.
+func NewDecoder() *Decoder {
+	d := &Decoder{}
+	d.defrag.init()
+	return d
+}
+
+// Decode decodes the next frame. The returned Packet is valid until the next call to Decode and borrows f.Data.
+func (d *Decoder) Decode(f *capture.Frame) *Packet {
+	p := &d.pkt
+	p.reset()
+	d.n++
+	if !d.started {
+		d.started = true
+		d.first = f.TimeNS
+		d.prev = f.TimeNS
+	}
+	p.Num = d.n
+	p.TimeNS = f.TimeNS
+	p.RelNS = f.TimeNS - d.first
+	p.DeltaNS = f.TimeNS - d.prev
+	d.prev = f.TimeNS
+	p.Len = f.OrigLen
+	p.LinkType = f.LinkType
+	p.Interface = f.Interface
+	p.Comment = f.Comment
+	p.Data = f.Data
+
+	pr, ok := byLinkType[f.LinkType]
+	if linkRaw[f.LinkType] {
+		pr = rawIPProto(p.Data)
+		if pr == ProtoNone {
+			p.malformed(ProtoIPv4, "raw IP frame whose first nibble is not version 4 or 6")
+			p.pushData(p.Data, 0, 0)
+		}
+	} else if !ok {
+		pr = ProtoUnsupported
+	}
+	d.run(p, pr, 0, 0)
+	return p
+}
+
+// run decodes layers starting with pr at off in the current buffer until a decoder stops.
+func (d *Decoder) run(p *Packet, pr Proto, off int, flags uint8) {
+	for pr != ProtoNone {
+		if p.N == MaxLayers {
+			p.malformed(pr, "too many nested layers")
+			return
+		}
+		dec := protocols[pr].decode
+		if dec == nil {
+			return
+		}
+		var buf []byte
+		if p.curBuf == 1 {
+			buf = p.reasm
+		} else {
+			buf = p.Data
+		}
+		n := p.N
+		pr, off = dec(d, p, buf, off, flags)
+		if p.N > n {
+			flags = p.Layers[p.N-1].Flags
+		}
+	}
+}
+
+// push appends a layer and returns it.
+func (p *Packet) push(pr Proto, off, hdr, end int, flags uint8) *Layer {
+	l := &p.Layers[p.N]
+	*l = Layer{Proto: pr, Buf: p.curBuf, Flags: flags, Off: int32(off), Hdr: int32(hdr), End: int32(end)}
+	p.N++
+	return l
+}
+
+// malformed records that decoding of pr stopped for reason.
+func (p *Packet) malformed(pr Proto, reason string) {
+	if p.Bad.Proto == ProtoNone {
+		p.Bad = Malformed{Proto: pr, Reason: reason}
+	}
+}
+
+// pushData appends the rest of buf as a Data layer when it is not empty.
+func (p *Packet) pushData(buf []byte, off int, flags uint8) {
+	if off < len(buf) && p.N < MaxLayers {
+		p.push(ProtoData, off, 0, len(buf), flags)
+	}
+}

@@ -1,0 +1,191 @@
+// Package dissect decodes captured frames into layers and exposes their fields.
+//
+// Decoding is in place and lazy: a Decoder owns one Packet that it resets for every frame; decoding only
+// validates each header and records where it lies (a Layer: protocol, offset, length). Field values are
+// read from the bytes when a caller asks for them (Packet.Values), and the details tree is built only for a
+// frame that is shown (Packet.Tree). Nothing on that path allocates per packet.
+//
+// Each protocol lives in its own file with three parts: its decoder, its field table (registered in the
+// field registry with a getter), and its details-tree and summary builders. Dispatch between protocols is
+// data (tables keyed by link type, EtherType, IP protocol and port), separate from the decoders.
+package dissect
+
+import (
+	"github.com/wirelens/wirelens/capture"
+)
+
+// Proto identifies a protocol layer.
+type Proto uint8
+
+// Protocols wirelens decodes.
+const (
+	ProtoNone Proto = iota
+	ProtoEth
+	ProtoVLAN
+	ProtoSLL
+	ProtoSLL2
+	ProtoNull
+	ProtoARP
+	ProtoIPv4
+	ProtoIPv6
+	ProtoICMP
+	ProtoICMPv6
+	ProtoTCP
+	ProtoUDP
+	ProtoDNS
+	ProtoData // payload no decoder claims
+	ProtoUnsupported
+	numProtos
+)
+
+// MaxLayers bounds the number of layers decoded in one frame (tunnels and quoted packets nest).
+const MaxLayers = 16
+
+// Layer is one decoded header of a packet: its protocol and where its bytes lie.
+type Layer struct {
+	Proto Proto
+	Buf   uint8 // 0: the frame's bytes; 1: the reassembled datagram (see Packet.Bytes)
+	Flags uint8 // protocol-specific (e.g. layerInError: inside an ICMP error's quoted packet)
+	Aux   uint8 // protocol-specific small value (index into a per-protocol side table)
+	Off   int32 // offset of the header in its buffer
+	Hdr   int32 // header length
+	End   int32 // end of this layer's data (header + payload) in its buffer
+}
+
+// Layer flags.
+const (
+	layerInError = 1 << iota // inside the packet quoted by an ICMP/ICMPv6 error
+	layerTruncated           // the layer's bytes are cut short by the snapshot length (payload only)
+)
+
+// InError reports whether the layer belongs to the packet quoted inside an ICMP error.
+func (l *Layer) InError() bool { return l.Flags&layerInError != 0 }
+
+// TCPConv is what TCP conversation tracking (package analysis) knows about a TCP header of this frame:
+// the stream index, the bases that make sequence numbers relative and the window scaling in force.
+type TCPConv struct {
+	Valid    bool
+	Stream   uint32
+	SeqBase  uint32 // subtracted from tcp.seq
+	AckBase  uint32 // subtracted from tcp.ack (used only when the ACK flag is set)
+	WinScale int8   // -1 unknown, -2 no scaling, else the shift applied to the window field
+	WinApply bool   // the scale applies to this segment (never to a SYN)
+}
+
+// Malformed records why decoding stopped early.
+type Malformed struct {
+	Proto  Proto  // the layer that could not be decoded
+	Reason string // a static sentence, e.g. "header length 4 is below the minimum of 20"
+}
+
+// Packet is one decoded frame. It is owned by its Decoder and overwritten by the next Decode; the byte
+// slices it holds are borrowed from the capture reader and valid only until the reader's next call.
+type Packet struct {
+	Num       int   // frame number, from 1
+	TimeNS    int64 // capture time, ns since the Unix epoch
+	RelNS     int64 // time since the first frame
+	DeltaNS   int64 // time since the previous frame
+	Len       int   // length on the wire
+	LinkType  capture.LinkType
+	Interface int
+	Comment   []byte
+
+	Data  []byte // the captured bytes
+	reasm  []byte // a reassembled IP datagram's payload, for layers with Buf == 1
+	curBuf uint8  // the buffer the decoder is reading: 0 Data, 1 reasm
+
+	Layers [MaxLayers]Layer
+	N      int // number of layers in Layers
+
+	Bad Malformed // Bad.Proto != ProtoNone when a layer was malformed
+
+	// TCP holds conversation data for each TCP layer, indexed by Layer.Aux.
+	TCP  [4]TCPConv
+	nTCP int
+
+	// Fragment describes IP fragmentation seen in this frame.
+	Frag FragInfo
+
+	scratch [4096]byte // decoder scratch (e.g. decompressed DNS names), reused per packet
+	nscr    int
+}
+
+// FragInfo tells whether this frame is an IP fragment and whether it completed a datagram.
+type FragInfo struct {
+	IsFragment bool
+	Reassembled bool   // this frame completed the datagram; upper layers are decoded from it
+	Count       int    // number of fragments in the completed datagram
+	Length      int    // reassembled payload length
+}
+
+// Bytes returns the buffer a layer's offsets refer to.
+func (p *Packet) Bytes(l *Layer) []byte {
+	if l.Buf == 1 {
+		return p.reasm
+	}
+	return p.Data
+}
+
+// LayerBytes returns the bytes of a layer, header and payload.
+func (p *Packet) LayerBytes(l *Layer) []byte {
+	return p.Bytes(l)[l.Off:l.End]
+}
+
+// Header returns the header bytes of a layer.
+func (p *Packet) Header(l *Layer) []byte {
+	return p.Bytes(l)[l.Off : l.Off+l.Hdr]
+}
+
+// Payload returns the bytes after a layer's header.
+func (p *Packet) Payload(l *Layer) []byte {
+	return p.Bytes(l)[l.Off+l.Hdr : l.End]
+}
+
+// Has reports whether the packet has a layer of this protocol.
+func (p *Packet) Has(proto Proto) bool {
+	for i := 0; i < p.N; i++ {
+		if p.Layers[i].Proto == proto {
+			return true
+		}
+	}
+	return false
+}
+
+// Find returns the first layer of this protocol, or nil.
+func (p *Packet) Find(proto Proto) *Layer {
+	for i := 0; i < p.N; i++ {
+		if p.Layers[i].Proto == proto {
+			return &p.Layers[i]
+		}
+	}
+	return nil
+}
+
+// Top returns the last decoded layer, or nil.
+func (p *Packet) Top() *Layer {
+	if p.N == 0 {
+		return nil
+	}
+	return &p.Layers[p.N-1]
+}
+
+func (p *Packet) reset() {
+	p.N = 0
+	p.nTCP = 0
+	p.Bad = Malformed{}
+	p.reasm = nil
+	p.curBuf = 0
+	p.Frag = FragInfo{}
+	p.nscr = 0
+	p.Comment = nil
+}
+
+// alloc returns n bytes of the packet's scratch space, or nil if it is exhausted.
+func (p *Packet) alloc(n int) []byte {
+	if p.nscr+n > len(p.scratch) {
+		return nil
+	}
+	b := p.scratch[p.nscr : p.nscr+n : p.nscr+n]
+	p.nscr += n
+	return b
+}

@@ -1,0 +1,162 @@
+package field
+
+import (
+	"net/netip"
+	"strconv"
+	"time"
+)
+
+const hexDigits = "0123456789abcdef"
+
+// AppendValue appends v formatted as tshark's -T fields output prints it (no value name, no unit).
+func (in *Info) AppendValue(dst []byte, v Value) []byte {
+	switch in.Type {
+	case Protocol:
+		return dst
+	case Bool:
+		if v.U != 0 {
+			return append(dst, '1')
+		}
+		return append(dst, '0')
+	case Uint, FrameNum:
+		switch in.Base {
+		case Hex, HexDec:
+			return appendHex(dst, v.U, in.Bits)
+		}
+		return strconv.AppendUint(dst, v.U, 10)
+	case Int:
+		return strconv.AppendInt(dst, int64(v.U), 10)
+	case IPv4:
+		return AppendIPv4(dst, uint32(v.U))
+	case IPv6:
+		return AppendIPv6(dst, v.B)
+	case Ether:
+		return AppendHexBytes(dst, v.B, ':')
+	case Bytes:
+		return AppendHexBytes(dst, v.B, ':')
+	case String:
+		return AppendEscaped(dst, v.B)
+	case AbsTime:
+		return AppendSeconds(dst, int64(v.U))
+	case RelTime:
+		return AppendSeconds(dst, int64(v.U))
+	}
+	return dst
+}
+
+// String formats v as AppendValue does.
+func (in *Info) String(v Value) string { return string(in.AppendValue(nil, v)) }
+
+// Display formats v for the details tree: the value, then its name and the raw number where a value name
+// exists, as Wireshark shows "Type: A (Host Address) (1)".
+func (in *Info) Display(v Value) string {
+	switch in.Type {
+	case Bool:
+		if v.U != 0 {
+			return "True"
+		}
+		return "False"
+	case AbsTime:
+		return time.Unix(0, int64(v.U)).UTC().Format("Jan _2, 2006 15:04:05.000000000 UTC")
+	case RelTime:
+		return string(AppendSeconds(nil, int64(v.U))) + " seconds"
+	case Uint:
+		s := in.String(v)
+		if in.Base == DecHex {
+			s += " (" + string(appendHex(nil, v.U, in.Bits)) + ")"
+		} else if in.Base == HexDec {
+			s += " (" + strconv.FormatUint(v.U, 10) + ")"
+		}
+		if in.Names != nil {
+			if n := in.Names(v.U); n != "" {
+				return n + " (" + s + ")"
+			}
+		}
+		return s
+	case String:
+		return string(AppendEscaped(nil, v.B))
+	}
+	return in.String(v)
+}
+
+func appendHex(dst []byte, u uint64, bits int) []byte {
+	dst = append(dst, '0', 'x')
+	n := bits / 4
+	if n < 1 {
+		n = 1
+	}
+	for i := n - 1; i >= 0; i-- {
+		dst = append(dst, hexDigits[(u>>(uint(i)*4))&0xf])
+	}
+	return dst
+}
+
+// AppendIPv4 appends a dotted-quad address.
+func AppendIPv4(dst []byte, a uint32) []byte {
+	dst = strconv.AppendUint(dst, uint64(a>>24), 10)
+	dst = append(dst, '.')
+	dst = strconv.AppendUint(dst, uint64(a>>16&0xff), 10)
+	dst = append(dst, '.')
+	dst = strconv.AppendUint(dst, uint64(a>>8&0xff), 10)
+	dst = append(dst, '.')
+	return strconv.AppendUint(dst, uint64(a&0xff), 10)
+}
+
+// AppendIPv6 appends an IPv6 address in RFC 5952 form.
+func AppendIPv6(dst []byte, b []byte) []byte {
+	if len(b) != 16 {
+		return dst
+	}
+	a := netip.AddrFrom16([16]byte(b))
+	return a.AppendTo(dst)
+}
+
+// AppendHexBytes appends bytes as lowercase hex pairs joined by sep (no separator if sep is 0).
+func AppendHexBytes(dst []byte, b []byte, sep byte) []byte {
+	for i, c := range b {
+		if i > 0 && sep != 0 {
+			dst = append(dst, sep)
+		}
+		dst = append(dst, hexDigits[c>>4], hexDigits[c&0xf])
+	}
+	return dst
+}
+
+// AppendEscaped appends text, with bytes that are not printable ASCII written as \xNN, as Wireshark's
+// format_text does for field values.
+func AppendEscaped(dst []byte, b []byte) []byte {
+	for _, c := range b {
+		switch {
+		case c == '\\':
+			dst = append(dst, '\\', '\\')
+		case c >= 0x20 && c < 0x7f:
+			dst = append(dst, c)
+		case c == '\n':
+			dst = append(dst, '\\', 'n')
+		case c == '\r':
+			dst = append(dst, '\\', 'r')
+		case c == '\t':
+			dst = append(dst, '\\', 't')
+		default:
+			dst = append(dst, '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+	}
+	return dst
+}
+
+// AppendSeconds appends ns as seconds with nine decimals ("1.000477000"), as tshark prints times.
+func AppendSeconds(dst []byte, ns int64) []byte {
+	if ns < 0 {
+		dst = append(dst, '-')
+		ns = -ns
+	}
+	dst = strconv.AppendInt(dst, ns/1e9, 10)
+	dst = append(dst, '.')
+	frac := ns % 1e9
+	var tmp [9]byte
+	for i := 8; i >= 0; i-- {
+		tmp[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	return append(dst, tmp[:]...)
+}

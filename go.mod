@@ -1,0 +1,3 @@
+module github.com/wirelens/wirelens
+
+go 1.26.8
