@@ -189,3 +189,6 @@ func (p *Packet) alloc(n int) []byte {
 	p.nscr += n
 	return b
 }
+
+// Reassembled returns the reassembled IP payload completed in this frame, or nil.
+func (p *Packet) Reassembled() []byte { return p.reasm }

@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"strconv"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 const hexDigits = "0123456789abcdef"
@@ -39,9 +41,29 @@ func (in *Info) AppendValue(dst []byte, v Value) []byte {
 	case AbsTime:
 		return AppendSeconds(dst, int64(v.U))
 	case RelTime:
-		return AppendSeconds(dst, int64(v.U))
+		return appendSecondsTshark(dst, int64(v.U))
 	}
 	return dst
+}
+
+// appendSecondsTshark prints a time difference as tshark 4.0 does in -T fields output. A value of one
+// second or more below zero (a frame stamped well before the first one) comes out of tshark's formatter
+// as 2^64 microseconds plus the value — a quirk reproduced here so that columns compare equal; the details tree prints the true
+// negative value.
+func appendSecondsTshark(dst []byte, ns int64) []byte {
+	if ns > -1e9 {
+		return AppendSeconds(dst, ns)
+	}
+	const wrapSec, wrapFrac = 18446744073709, 551616000 // 2^64 µs, in seconds and nanoseconds
+	s, f := wrapSec+ns/1e9, wrapFrac+ns%1e9
+	if f < 0 {
+		f += 1e9
+		s--
+	} else if f >= 1e9 {
+		f -= 1e9
+		s++
+	}
+	return appendFrac(strconv.AppendInt(dst, s, 10), f)
 }
 
 // String formats v as AppendValue does.
@@ -122,10 +144,18 @@ func AppendHexBytes(dst []byte, b []byte, sep byte) []byte {
 	return dst
 }
 
-// AppendEscaped appends text, with bytes that are not printable ASCII written as \xNN, as Wireshark's
-// format_text does for field values.
+// AppendEscaped appends text, with control characters and bytes that are not valid UTF-8 written as
+// escapes (\n, \xNN), as Wireshark's format_text does for field values.
 func AppendEscaped(dst []byte, b []byte) []byte {
-	for _, c := range b {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c >= utf8.RuneSelf {
+			if r, n := utf8.DecodeRune(b[i:]); r != utf8.RuneError && unicode.IsPrint(r) {
+				dst = append(dst, b[i:i+n]...)
+				i += n - 1
+				continue
+			}
+		}
 		switch {
 		case c == '\\':
 			dst = append(dst, '\\', '\\')
@@ -150,9 +180,12 @@ func AppendSeconds(dst []byte, ns int64) []byte {
 		dst = append(dst, '-')
 		ns = -ns
 	}
-	dst = strconv.AppendInt(dst, ns/1e9, 10)
+	return appendFrac(strconv.AppendInt(dst, ns/1e9, 10), ns%1e9)
+}
+
+// appendFrac appends '.' and frac as nine digits.
+func appendFrac(dst []byte, frac int64) []byte {
 	dst = append(dst, '.')
-	frac := ns % 1e9
 	var tmp [9]byte
 	for i := 8; i >= 0; i-- {
 		tmp[i] = byte('0' + frac%10)

@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/wirelens/wirelens/dissect"
+	"github.com/wirelens/wirelens/field"
+)
+
+type listOpts struct {
+	fields string
+	limit  int
+	time   string
+	format string
+}
+
+func listCmd(g *globals) *cobra.Command {
+	o := &listOpts{}
+	c := &cobra.Command{
+		Use:   "list FILE",
+		Short: "List the messages of a trace, one line each",
+		Long: "List the messages (frames) of a trace: number, time, source, destination, protocol and a summary.\n" +
+			"With --fields, print the given registry fields instead (see \"wirelens fields\"); a field that occurs\n" +
+			"several times in a frame prints its values joined with ','. FILE may be - for standard input.",
+		Example: "  wirelens list trace.pcapng\n" +
+			"  wirelens list trace.pcap --fields frame.number,ip.src,tcp.srcport,tcp.flags --format csv",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runList(g, o, args[0]) },
+	}
+	c.Flags().StringVar(&o.fields, "fields", "", "comma-separated registry fields to print instead of the default columns")
+	c.Flags().IntVar(&o.limit, "limit", 0, "stop after this many messages (0: all)")
+	c.Flags().StringVar(&o.time, "time", "relative", "time column: relative (seconds since the first frame), absolute (UTC) or delta (since the previous frame)")
+	c.Flags().StringVar(&o.format, "format", "table", "output format: table, csv or json")
+	return c
+}
+
+func runList(g *globals, o *listOpts, path string) error {
+	f, err := parseFormat(o.format)
+	if err != nil {
+		return err
+	}
+	var ids []field.ID
+	var cols []column
+	if o.fields != "" {
+		for _, name := range strings.Split(o.fields, ",") {
+			name = strings.TrimSpace(name)
+			in := field.Lookup(name)
+			if in == nil {
+				return &exitError{ExitError, fmt.Errorf("unknown field %q; closest: %s", name, strings.Join(field.Closest(name, 3), ", "))}
+			}
+			ids = append(ids, in.ID)
+			cols = append(cols, column{name: name, rawJSON: true})
+		}
+	} else {
+		switch o.time {
+		case "relative", "absolute", "delta":
+		default:
+			return &exitError{ExitError, fmt.Errorf("unknown --time %q: use relative, absolute or delta", o.time)}
+		}
+		cols = []column{
+			{name: "number", width: 6, right: true},
+			{name: "time", width: 12, right: true},
+			{name: "source", width: 18},
+			{name: "destination", width: 18},
+			{name: "protocol", width: 8},
+			{name: "summary"},
+		}
+	}
+	t, err := openTrace(path)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	w := newRowWriter(g.stdout, f, cols)
+	cells := make([][]byte, len(cols))
+	bufs := make([][]byte, len(cols))
+	var vals []field.Value
+	n := 0
+	var readErr error
+	for o.limit <= 0 || n < o.limit {
+		p, err := t.Next()
+		if err != nil {
+			readErr = err
+			break
+		}
+		n++
+		if ids != nil {
+			for i, id := range ids {
+				if f == fmtJSON {
+					vals = p.Values(id, vals[:0])
+					bufs[i] = appendJSONValues(bufs[i][:0], field.Get(id), vals)
+				} else {
+					bufs[i] = p.AppendField(bufs[i][:0], id, ',')
+				}
+				cells[i] = bufs[i]
+			}
+		} else {
+			bufs = defaultCells(bufs, p, o.time)
+			copy(cells, bufs)
+		}
+		w.row(cells)
+	}
+	if err := w.close(); err != nil {
+		return &exitError{ExitError, err}
+	}
+	if o.limit > 0 && n >= o.limit {
+		return nil
+	}
+	return g.finish(t, path, readErr)
+}
+
+// defaultCells fills the default columns of one packet, reusing the buffers.
+func defaultCells(b [][]byte, p *dissect.Packet, timeMode string) [][]byte {
+	b[0] = appendInt(b[0][:0], p.Num)
+	switch timeMode {
+	case "absolute":
+		b[1] = time.Unix(0, p.TimeNS).UTC().AppendFormat(b[1][:0], "2006-01-02 15:04:05.000000000")
+	case "delta":
+		b[1] = field.AppendSeconds(b[1][:0], p.DeltaNS)
+	default:
+		b[1] = field.AppendSeconds(b[1][:0], p.RelNS)
+	}
+	b[2] = p.AppendSource(b[2][:0])
+	b[3] = p.AppendDestination(b[3][:0])
+	b[4] = append(b[4][:0], p.Protocol()...)
+	b[5] = p.AppendSummary(b[5][:0])
+	return b
+}
+
+func appendInt(dst []byte, n int) []byte {
+	return strconv.AppendInt(dst, int64(n), 10)
+}
+
+// appendJSONValues appends a field's values as a JSON array of strings formatted as tshark prints them.
+func appendJSONValues(dst []byte, in *field.Info, vals []field.Value) []byte {
+	dst = append(dst, '[')
+	var tmp []byte
+	for i, v := range vals {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		tmp = in.AppendValue(tmp[:0], v)
+		dst = appendJSONString(dst, string(tmp))
+	}
+	return append(dst, ']')
+}

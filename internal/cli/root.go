@@ -1,0 +1,105 @@
+// Package cli implements the wirelens commands. Each command is a thin layer over package engine and
+// writes through the row writers of rows.go, so that every listing supports --format table|csv|json.
+//
+// Exit codes: 0 success; 1 the trace was read but a problem was found that --strict turns into a failure
+// (a truncated file); 2 the command could not run (bad usage, missing file, not a capture).
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+	"github.com/wirelens/wirelens/capture"
+	"github.com/wirelens/wirelens/engine"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitProblem = 1
+	ExitError   = 2
+)
+
+// exitError carries an exit code out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+// Version is the program version, set at build time with -ldflags "-X .../internal/cli.Version=…".
+var Version = "dev"
+
+type globals struct {
+	stdout, stderr io.Writer
+	strict         bool
+}
+
+// Main runs the command line and returns the process exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	g := &globals{stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:   "wirelens",
+		Short: "Open network traces, decode them and explain what happened",
+		Long: "wirelens reads pcap and pcapng captures (also gzip-compressed), decodes Ethernet, VLAN, ARP, IPv4,\n" +
+			"IPv6, ICMP, TCP, UDP and DNS with Wireshark's field names, and lists, shows and explains them.\n\n" +
+			"Exit status: 0 success, 1 trace read with a problem that --strict makes fatal, 2 error.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       Version,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetArgs(args)
+	root.PersistentFlags().BoolVar(&g.strict, "strict", false, "exit with status 1 when the trace is truncated or damaged")
+	root.AddCommand(listCmd(g), showCmd(g), fieldsCmd(g))
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(stderr, "wirelens:", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "wirelens:", err)
+	return ExitError
+}
+
+// openTrace opens a trace, turning errors into one-line messages with exit status 2.
+func openTrace(path string) (*engine.Trace, error) {
+	t, err := engine.Open(path)
+	if err == nil {
+		return t, nil
+	}
+	var nc *capture.NotCaptureError
+	if errors.As(err, &nc) {
+		return nil, &exitError{ExitError, fmt.Errorf("%s: %v", path, err)}
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return nil, &exitError{ExitError, err}
+	}
+	return nil, &exitError{ExitError, fmt.Errorf("%s: %v", path, err)}
+}
+
+// finish reports how the read ended: a truncated file gives a warning on stderr (and exit status 1 with
+// --strict); a read error gives exit status 2.
+func (g *globals) finish(t *engine.Trace, path string, readErr error) error {
+	if readErr != nil && readErr != io.EOF {
+		return &exitError{ExitError, fmt.Errorf("%s: %v", path, readErr)}
+	}
+	if t.Truncated != nil {
+		fmt.Fprintf(g.stderr, "wirelens: warning: %s: %v; the frames before it were read\n", path, t.Truncated)
+		if g.strict {
+			return &exitError{ExitProblem, nil}
+		}
+	}
+	return nil
+}
