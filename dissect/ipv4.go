@@ -20,7 +20,9 @@ var (
 	fIP        = reg(field.Info{Abbrev: "ip", Name: "Internet Protocol Version 4", Type: field.Protocol}, presence(ProtoIPv4))
 	fIPVersion = reg(field.Info{Abbrev: "ip.version", Name: "Version", Type: field.Uint, Bits: 8}, bitsAt(ProtoIPv4, 0, 1, 0xf0))
 	fIPHdrLen  = reg(field.Info{Abbrev: "ip.hdr_len", Name: "Header Length", Type: field.Uint, Bits: 8, Blurb: "in bytes"},
-		layerGetter(ProtoIPv4, func(_ *Packet, _ *Layer, b []byte) (field.Value, bool) { return field.Value{U: uint64(b[0]&15) * 4}, true }))
+		layerGetter(ProtoIPv4, func(_ *Packet, _ *Layer, b []byte) (field.Value, bool) {
+			return field.Value{U: uint64(b[0]&15) * 4}, true
+		}))
 	fIPDSField = reg(field.Info{Abbrev: "ip.dsfield", Name: "Differentiated Services Field", Type: field.Uint, Base: field.Hex, Bits: 8}, u8At(ProtoIPv4, 1))
 	fIPDSCP    = reg(field.Info{Abbrev: "ip.dsfield.dscp", Name: "Differentiated Services Codepoint", Type: field.Uint, Bits: 8}, bitsAt(ProtoIPv4, 1, 1, 0xfc))
 	fIPECN     = reg(field.Info{Abbrev: "ip.dsfield.ecn", Name: "Explicit Congestion Notification", Type: field.Uint, Bits: 8}, bitsAt(ProtoIPv4, 1, 1, 0x03))

@@ -45,7 +45,9 @@ func rawIPProto(b []byte) Proto {
 
 var (
 	fNullFamily = reg(field.Info{Abbrev: "null.family", Name: "Family", Type: field.Uint, Names: afName},
-		layerGetter(ProtoNull, func(p *Packet, l *Layer, b []byte) (field.Value, bool) { return field.Value{U: uint64(nullFamily(p, b))}, true }))
+		layerGetter(ProtoNull, func(p *Packet, l *Layer, b []byte) (field.Value, bool) {
+			return field.Value{U: uint64(nullFamily(p, b))}, true
+		}))
 )
 
 func afName(v uint64) string {

@@ -54,8 +54,8 @@ type Layer struct {
 
 // Layer flags.
 const (
-	layerInError = 1 << iota // inside the packet quoted by an ICMP/ICMPv6 error
-	layerTruncated           // the layer's bytes are cut short by the snapshot length (payload only)
+	layerInError   = 1 << iota // inside the packet quoted by an ICMP/ICMPv6 error
+	layerTruncated             // the layer's bytes are cut short by the snapshot length (payload only)
 )
 
 // InError reports whether the layer belongs to the packet quoted inside an ICMP error.
@@ -90,7 +90,7 @@ type Packet struct {
 	Interface int
 	Comment   []byte
 
-	Data  []byte // the captured bytes
+	Data   []byte // the captured bytes
 	reasm  []byte // a reassembled IP datagram's payload, for layers with Buf == 1
 	curBuf uint8  // the buffer the decoder is reading: 0 Data, 1 reasm
 
@@ -112,10 +112,10 @@ type Packet struct {
 
 // FragInfo tells whether this frame is an IP fragment and whether it completed a datagram.
 type FragInfo struct {
-	IsFragment bool
-	Reassembled bool   // this frame completed the datagram; upper layers are decoded from it
-	Count       int    // number of fragments in the completed datagram
-	Length      int    // reassembled payload length
+	IsFragment  bool
+	Reassembled bool // this frame completed the datagram; upper layers are decoded from it
+	Count       int  // number of fragments in the completed datagram
+	Length      int  // reassembled payload length
 }
 
 // Bytes returns the buffer a layer's offsets refer to.

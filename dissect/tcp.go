@@ -46,7 +46,9 @@ func tcpGetter(need int, fn func(p *Packet, l *Layer, h []byte) (uint64, bool)) 
 }
 
 func tcpU16(off int) getter {
-	return tcpGetter(off+2, func(_ *Packet, _ *Layer, h []byte) (uint64, bool) { return uint64(binary.BigEndian.Uint16(h[off:])), true })
+	return tcpGetter(off+2, func(_ *Packet, _ *Layer, h []byte) (uint64, bool) {
+		return uint64(binary.BigEndian.Uint16(h[off:])), true
+	})
 }
 
 func tcpFlag(mask uint16) getter {
@@ -73,7 +75,9 @@ var (
 	fTCPSeq = reg(field.Info{Abbrev: "tcp.seq", Name: "Sequence Number", Type: field.Uint, Blurb: "relative to the stream's initial sequence number"},
 		tcpGetter(8, func(p *Packet, l *Layer, h []byte) (uint64, bool) { return uint64(p.tcpSeq(l, h)), true }))
 	fTCPSeqRaw = reg(field.Info{Abbrev: "tcp.seq_raw", Name: "Sequence Number (raw)", Type: field.Uint},
-		tcpGetter(8, func(_ *Packet, _ *Layer, h []byte) (uint64, bool) { return uint64(binary.BigEndian.Uint32(h[4:])), true }))
+		tcpGetter(8, func(_ *Packet, _ *Layer, h []byte) (uint64, bool) {
+			return uint64(binary.BigEndian.Uint32(h[4:])), true
+		}))
 	fTCPNxtSeq = reg(field.Info{Abbrev: "tcp.nxtseq", Name: "Next Sequence Number", Type: field.Uint, Blurb: "relative sequence number of the byte after this segment"},
 		tcpGetter(14, func(p *Packet, l *Layer, h []byte) (uint64, bool) {
 			v, ok := p.tcpNxtSeq(l, h)
@@ -82,11 +86,15 @@ var (
 	fTCPAck = reg(field.Info{Abbrev: "tcp.ack", Name: "Acknowledgment Number", Type: field.Uint, Blurb: "relative to the other side's initial sequence number when the ACK flag is set"},
 		tcpGetter(12, func(p *Packet, l *Layer, h []byte) (uint64, bool) { return uint64(p.tcpAck(l, h)), true }))
 	fTCPAckRaw = reg(field.Info{Abbrev: "tcp.ack_raw", Name: "Acknowledgment number (raw)", Type: field.Uint},
-		tcpGetter(12, func(_ *Packet, _ *Layer, h []byte) (uint64, bool) { return uint64(binary.BigEndian.Uint32(h[8:])), true }))
+		tcpGetter(12, func(_ *Packet, _ *Layer, h []byte) (uint64, bool) {
+			return uint64(binary.BigEndian.Uint32(h[8:])), true
+		}))
 	fTCPHdrLen = reg(field.Info{Abbrev: "tcp.hdr_len", Name: "Header Length", Type: field.Uint, Bits: 8, Blurb: "in bytes"},
 		tcpGetter(13, func(_ *Packet, _ *Layer, h []byte) (uint64, bool) { return uint64(h[12]>>4) * 4, true }))
 	fTCPFlags = reg(field.Info{Abbrev: "tcp.flags", Name: "Flags", Type: field.Uint, Base: field.Hex, Bits: 16},
-		tcpGetter(14, func(_ *Packet, _ *Layer, h []byte) (uint64, bool) { return uint64(binary.BigEndian.Uint16(h[12:]) & 0x0fff), true }))
+		tcpGetter(14, func(_ *Packet, _ *Layer, h []byte) (uint64, bool) {
+			return uint64(binary.BigEndian.Uint16(h[12:]) & 0x0fff), true
+		}))
 	fTCPFlagRes  = reg(field.Info{Abbrev: "tcp.flags.res", Name: "Reserved", Type: field.Bool}, tcpFlag(0x0e00))
 	fTCPFlagAE   = reg(field.Info{Abbrev: "tcp.flags.ns", Name: "Accurate ECN (Nonce)", Type: field.Bool}, tcpFlag(TCPAe))
 	fTCPFlagCWR  = reg(field.Info{Abbrev: "tcp.flags.cwr", Name: "Congestion Window Reduced", Type: field.Bool}, tcpFlag(TCPCwr))

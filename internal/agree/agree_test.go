@@ -204,4 +204,3 @@ func readLines(t *testing.T, path string) []string {
 	}
 	return out
 }
-
