@@ -49,7 +49,7 @@ func (p *Packet) appendAddr(dst []byte, src bool) []byte {
 		b := p.LayerBytes(l)
 		switch l.Proto {
 		case ProtoARP:
-			if v := arpAddr(b, src); v != nil {
+			if v := arpHWAddr(b, src); v != nil {
 				return field.AppendHexBytes(dst, v, ':')
 			}
 		case ProtoEth:
@@ -68,8 +68,8 @@ func (p *Packet) appendAddr(dst []byte, src bool) []byte {
 	return dst
 }
 
-// arpAddr returns the sender (src) or target hardware address of an Ethernet/IPv4 ARP packet, or nil.
-func arpAddr(b []byte, src bool) []byte {
+// arpHWAddr returns the sender (src) or target hardware address of an Ethernet/IPv4 ARP packet, or nil.
+func arpHWAddr(b []byte, src bool) []byte {
 	if len(b) < 28 || b[4] != 6 || b[5] != 4 {
 		return nil
 	}

@@ -97,19 +97,19 @@ func nullTree(p *Packet, i int, t *Tree) {
 
 // Linux cooked capture v1: pkttype(2) hatype(2) halen(2) addr(8) protocol(2).
 var (
-	fSLLPktType = reg(field.Info{Abbrev: "sll.pkttype", Name: "Packet type", Type: field.Uint, Bits: 16, Names: sllPktTypeName}, sllGetter(0, 4, 1))
-	fSLLHaType  = reg(field.Info{Abbrev: "sll.hatype", Name: "Link-layer address type", Type: field.Uint, Bits: 16}, sllGetter(2, 8, 2))
-	fSLLHaLen   = reg(field.Info{Abbrev: "sll.halen", Name: "Link-layer address length", Type: field.Uint, Bits: 16}, sllGetter(4, 10, 1))
-	fSLLEtype   = reg(field.Info{Abbrev: "sll.etype", Name: "Protocol", Type: field.Uint, Base: field.Hex, Bits: 16, Names: etherTypeName}, sllGetter(14, 0, 2))
+	fSLLPktType = reg(field.Info{Abbrev: "sll.pkttype", Name: "Packet type", Type: field.Uint, Bits: 16, Names: sllPktTypeName}, sllGetter(0, 2, 10, 1))
+	fSLLHaType  = reg(field.Info{Abbrev: "sll.hatype", Name: "Link-layer address type", Type: field.Uint, Bits: 16}, sllGetter(2, 2, 8, 2))
+	fSLLHaLen   = reg(field.Info{Abbrev: "sll.halen", Name: "Link-layer address length", Type: field.Uint, Bits: 16}, sllGetter(4, 2, 11, 1))
+	fSLLEtype   = reg(field.Info{Abbrev: "sll.etype", Name: "Protocol", Type: field.Uint, Base: field.Hex, Bits: 16, Names: etherTypeName}, sllGetter(14, 2, 0, 2))
 	fSLLIfIndex = reg(field.Info{Abbrev: "sll.ifindex", Name: "Interface index", Type: field.Uint}, layerGetter(ProtoSLL2, func(_ *Packet, _ *Layer, b []byte) (field.Value, bool) {
 		return field.Value{U: uint64(binary.BigEndian.Uint32(b[4:]))}, true
 	}))
 	fSLLSrcEth = reg(field.Info{Abbrev: "sll.src.eth", Name: "Source", Type: field.Ether}, multiGetter(ProtoSLL, sllSrc).merge(multiGetter(ProtoSLL2, sllSrc)))
 )
 
-// sllGetter reads a field at off1 (size n) in SLL v1 and at off2 in SLL2.
-func sllGetter(off1, off2, n int) getter {
-	rd := func(b []byte, off int) uint64 {
+// sllGetter reads a field of n1 bytes at off1 in SLL v1 and of n2 bytes at off2 in SLL2.
+func sllGetter(off1, n1, off2, n2 int) getter {
+	rd := func(b []byte, off, n int) uint64 {
 		if n == 1 {
 			return uint64(b[off])
 		}
@@ -120,9 +120,9 @@ func sllGetter(off1, off2, n int) getter {
 			l := &p.Layers[i]
 			switch l.Proto {
 			case ProtoSLL:
-				dst = append(dst, field.Value{U: rd(p.LayerBytes(l), off1)})
+				dst = append(dst, field.Value{U: rd(p.LayerBytes(l), off1, n1)})
 			case ProtoSLL2:
-				dst = append(dst, field.Value{U: rd(p.LayerBytes(l), off2)})
+				dst = append(dst, field.Value{U: rd(p.LayerBytes(l), off2, n2)})
 			}
 		}
 		return dst

@@ -12,6 +12,7 @@ package dissect
 
 import (
 	"github.com/wirelens/wirelens/capture"
+	"github.com/wirelens/wirelens/field"
 )
 
 // Proto identifies a protocol layer.
@@ -33,6 +34,13 @@ const (
 	ProtoTCP
 	ProtoUDP
 	ProtoDNS
+	ProtoGRE
+	ProtoERSPAN
+	ProtoVXLAN
+	ProtoGeneve
+	ProtoMPLS
+	ProtoPPPoE
+	ProtoPPP
 	ProtoData // payload no decoder claims
 	ProtoUnsupported
 	numProtos
@@ -106,7 +114,8 @@ type Packet struct {
 	// Fragment describes IP fragmentation seen in this frame.
 	Frag FragInfo
 
-	scratch [4096]byte // decoder scratch (e.g. decompressed DNS names), reused per packet
+	vals    []field.Value // reused by AppendField
+	scratch [4096]byte    // decoder scratch (e.g. decompressed DNS names), reused per packet
 	nscr    int
 }
 

@@ -124,7 +124,10 @@ var (
 	fTCPUrgPtr   = reg(field.Info{Abbrev: "tcp.urgent_pointer", Name: "Urgent Pointer", Type: field.Uint, Bits: 16}, tcpU16(18))
 	fTCPOptions  = reg(field.Info{Abbrev: "tcp.options", Name: "Options", Type: field.Bytes},
 		layerGetter(ProtoTCP, func(_ *Packet, l *Layer, h []byte) (field.Value, bool) {
-			return field.Value{B: h[20:l.Hdr]}, l.Hdr > 20
+			if l.Hdr <= 20 {
+				return field.Value{}, false
+			}
+			return field.Value{B: h[20:l.Hdr]}, true
 		}))
 	fTCPOptKind = reg(field.Info{Abbrev: "tcp.option_kind", Name: "Kind", Type: field.Uint, Bits: 8, Names: tcpOptName}, tcpOptGetter(-1, func(h []byte) uint64 { return uint64(h[0]) }))
 	fTCPOptLen  = reg(field.Info{Abbrev: "tcp.option_len", Name: "Length", Type: field.Uint, Bits: 8},
