@@ -76,10 +76,13 @@ func decodeEth(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto, 
 	return etherNext(p, buf, off+14, binary.BigEndian.Uint16(buf[off+12:]), flags)
 }
 
-// etherNext dispatches on an EtherType; an 802.3 length (below 0x600) carries LLC, not decoded here.
+// etherNext dispatches on an EtherType; an 802.3 length (below 0x600) announces an LLC header.
 func etherNext(p *Packet, buf []byte, off int, t uint16, flags uint8) (Proto, int) {
 	if pr, ok := byEtherType[t]; ok {
 		return pr, off
+	}
+	if t < 0x600 && off < len(buf) {
+		return ProtoLLC, off
 	}
 	p.pushData(buf, off, flags)
 	return ProtoNone, 0

@@ -140,8 +140,8 @@ func pairBytes(pr Proto, a, b, n int) getter {
 // AppendField appends every occurrence of the field formatted as tshark -T fields prints it, joined by
 // sep (tshark's aggregator, ',' by default).
 func (p *Packet) AppendField(dst []byte, id field.ID, sep byte) []byte {
-	var arr [8]field.Value
-	vals := p.Values(id, arr[:0])
+	vals := p.Values(id, p.vals[:0])
+	p.vals = vals[:0]
 	in := field.Get(id)
 	for i, v := range vals {
 		if i > 0 {

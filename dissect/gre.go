@@ -99,6 +99,8 @@ func decodeGRE(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto, 
 	switch pt := binary.BigEndian.Uint16(b[2:]); pt {
 	case 0x6558:
 		return ProtoEth, off + hl
+	case 0x8200, 0x8210: // Aruba WLAN: an 802.11 frame
+		return ProtoWLAN, off + hl
 	case 0x88be:
 		if fl&0x1000 == 0 {
 			// ERSPAN type I: no ERSPAN header; the mirrored frame follows.

@@ -41,6 +41,9 @@ const (
 	ProtoMPLS
 	ProtoPPPoE
 	ProtoPPP
+	ProtoLLC
+	ProtoWLAN
+	ProtoRadiotap
 	ProtoData // payload no decoder claims
 	ProtoUnsupported
 	numProtos
