@@ -61,6 +61,8 @@ func FuzzTCP(f *testing.F) {
 func FuzzUDP(f *testing.F) {
 	f.Add(cat(udpHdr(4789, 4789, 8), unhex("0800000000006400")))
 	f.Add(cat(udpHdr(6081, 1, 8), unhex("0000655800006400")))
+	f.Add(cat(udpHdr(2152, 2152, 16), unhex("34ff0008000000010000008501000000"), ipv4Hdr(17, "1.1.1.1", "2.2.2.2", 0, 1, 0, false)))
+	f.Add(cat(udpHdr(4754, 9, 8), unhex("00000800"), ipv4Hdr(17, "1.1.1.1", "2.2.2.2", 0, 1, 0, false)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzFrames(capture.LinkTypeRaw, ipv4Hdr(17, "1.1.1.1", "2.2.2.2", len(data), 1, 0, false), data)
 	})

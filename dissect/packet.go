@@ -44,6 +44,7 @@ const (
 	ProtoLLC
 	ProtoWLAN
 	ProtoRadiotap
+	ProtoGTP
 	ProtoData // payload no decoder claims
 	ProtoUnsupported
 	numProtos
