@@ -20,7 +20,10 @@ var (
 	fLLCCtl  = reg(field.Info{Abbrev: "llc.control", Name: "Control field", Type: field.Uint, Base: field.Hex, Bits: 16}, u8At(ProtoLLC, 2))
 	fLLCOUI  = reg(field.Info{Abbrev: "llc.oui", Name: "Organization Code", Type: field.Uint, Base: field.Hex, Bits: 24},
 		layerGetter(ProtoLLC, func(_ *Packet, l *Layer, b []byte) (field.Value, bool) {
-			return field.Value{U: uint64(b[3])<<16 | uint64(b[4])<<8 | uint64(b[5])}, l.Hdr == 8
+			if l.Hdr != 8 {
+				return field.Value{}, false
+			}
+			return field.Value{U: uint64(b[3])<<16 | uint64(b[4])<<8 | uint64(b[5])}, true
 		}))
 	fLLCPID = reg(field.Info{Abbrev: "llc.type", Name: "Type", Type: field.Uint, Base: field.Hex, Bits: 16, Names: etherTypeName},
 		layerGetter(ProtoLLC, func(_ *Packet, l *Layer, b []byte) (field.Value, bool) {

@@ -36,7 +36,10 @@ var (
 	fWLANRA    = reg(field.Info{Abbrev: "wlan.ra", Name: "Receiver address", Type: field.Ether}, bytesAt(ProtoWLAN, 4, 6))
 	fWLANTA    = reg(field.Info{Abbrev: "wlan.ta", Name: "Transmitter address", Type: field.Ether},
 		layerGetter(ProtoWLAN, func(_ *Packet, l *Layer, b []byte) (field.Value, bool) {
-			return field.Value{B: b[10:16]}, l.Hdr >= 16
+			if l.Hdr < 16 {
+				return field.Value{}, false
+			}
+			return field.Value{B: b[10:16]}, true
 		}))
 	fRadiotap    = reg(field.Info{Abbrev: "radiotap", Name: "Radiotap Header", Type: field.Protocol}, presence(ProtoRadiotap))
 	fRadiotapLen = reg(field.Info{Abbrev: "radiotap.length", Name: "Header length", Type: field.Uint, Bits: 16},
