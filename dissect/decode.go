@@ -71,6 +71,7 @@ func (d *Decoder) Decode(f *capture.Frame) *Packet {
 	}
 	p.Num = d.n
 	p.TimeNS = f.TimeNS
+	p.NoTime = f.NoTime
 	p.RelNS = f.TimeNS - d.first
 	p.DeltaNS = f.TimeNS - d.prev
 	d.prev = f.TimeNS

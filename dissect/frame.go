@@ -17,13 +17,13 @@ var (
 	fFrameCapLen = reg(field.Info{Abbrev: "frame.cap_len", Name: "Capture Length", Type: field.Uint, Blurb: "bytes captured"},
 		frameU(func(p *Packet) uint64 { return uint64(len(p.Data)) }))
 	fFrameTime = reg(field.Info{Abbrev: "frame.time", Name: "Arrival Time", Type: field.AbsTime},
-		frameU(func(p *Packet) uint64 { return uint64(p.TimeNS) }))
+		frameTime(func(p *Packet) uint64 { return uint64(p.TimeNS) }))
 	fFrameTimeEpoch = reg(field.Info{Abbrev: "frame.time_epoch", Name: "Epoch Time", Type: field.RelTime, Blurb: "seconds since 1970-01-01 UTC"},
-		frameU(func(p *Packet) uint64 { return uint64(p.TimeNS) }))
+		frameTime(func(p *Packet) uint64 { return uint64(p.TimeNS) }))
 	fFrameTimeRel = reg(field.Info{Abbrev: "frame.time_relative", Name: "Time since reference or first frame", Type: field.RelTime},
-		frameU(func(p *Packet) uint64 { return uint64(p.RelNS) }))
+		frameTime(func(p *Packet) uint64 { return uint64(p.RelNS) }))
 	fFrameTimeDelta = reg(field.Info{Abbrev: "frame.time_delta", Name: "Time delta from previous captured frame", Type: field.RelTime},
-		frameU(func(p *Packet) uint64 { return uint64(p.DeltaNS) }))
+		frameTime(func(p *Packet) uint64 { return uint64(p.DeltaNS) }))
 	fFrameIface = reg(field.Info{Abbrev: "frame.interface_id", Name: "Interface id", Type: field.Uint},
 		frameU(func(p *Packet) uint64 { return uint64(p.Interface) }))
 	fFrameLinkType = reg(field.Info{Abbrev: "frame.encap_type", Name: "Link type", Type: field.Uint, Blurb: "the capture's LINKTYPE number"},
@@ -48,6 +48,16 @@ var (
 		})
 )
 
+// frameTime is frameU for the time fields, which a record without a time stamp lacks.
+func frameTime(fn func(p *Packet) uint64) getter {
+	return func(p *Packet, dst []field.Value) []field.Value {
+		if p.NoTime {
+			return dst
+		}
+		return append(dst, field.Value{U: fn(p)})
+	}
+}
+
 func frameU(fn func(p *Packet) uint64) getter {
 	return func(p *Packet, dst []field.Value) []field.Value { return append(dst, field.Value{U: fn(p)}) }
 }
@@ -68,10 +78,14 @@ func frameTree(p *Packet, t *Tree) {
 	n := t.Proto("Frame "+strconv.Itoa(p.Num)+": "+strconv.Itoa(p.Len)+" bytes on wire, "+strconv.Itoa(capLen)+" bytes captured", "frame", 0, capLen)
 	t.Add(n, fFrameIface, field.Value{U: uint64(p.Interface)}, 0, 0)
 	t.Add(n, fFrameLinkType, field.Value{U: uint64(p.LinkType)}, 0, 0).Label = "Link type: " + p.LinkType.String() + " (" + strconv.Itoa(int(p.LinkType)) + ")"
-	t.Add(n, fFrameTime, field.Value{U: uint64(p.TimeNS)}, 0, 0)
-	t.Add(n, fFrameTimeEpoch, field.Value{U: uint64(p.TimeNS)}, 0, 0)
-	t.Add(n, fFrameTimeDelta, field.Value{U: uint64(p.DeltaNS)}, 0, 0)
-	t.Add(n, fFrameTimeRel, field.Value{U: uint64(p.RelNS)}, 0, 0)
+	if p.NoTime {
+		t.Text(n, "[No time stamp: the record carries none]", 0, 0)
+	} else {
+		t.Add(n, fFrameTime, field.Value{U: uint64(p.TimeNS)}, 0, 0)
+		t.Add(n, fFrameTimeEpoch, field.Value{U: uint64(p.TimeNS)}, 0, 0)
+		t.Add(n, fFrameTimeDelta, field.Value{U: uint64(p.DeltaNS)}, 0, 0)
+		t.Add(n, fFrameTimeRel, field.Value{U: uint64(p.RelNS)}, 0, 0)
+	}
 	t.Add(n, fFrameNumber, field.Value{U: uint64(p.Num)}, 0, 0)
 	t.Add(n, fFrameLen, field.Value{U: uint64(p.Len)}, 0, 0).Label = "Frame Length: " + strconv.Itoa(p.Len) + " bytes"
 	t.Add(n, fFrameCapLen, field.Value{U: uint64(capLen)}, 0, 0).Label = "Capture Length: " + strconv.Itoa(capLen) + " bytes"

@@ -95,6 +95,7 @@ type Malformed struct {
 type Packet struct {
 	Num       int   // frame number, from 1
 	TimeNS    int64 // capture time, ns since the Unix epoch
+	NoTime    bool  // the record has no time stamp (the time fields are absent, as in Wireshark)
 	RelNS     int64 // time since the first frame
 	DeltaNS   int64 // time since the previous frame
 	Len       int   // length on the wire
