@@ -34,12 +34,17 @@ type tcpDir struct {
 	baseSet  bool
 	base     uint32
 	winScale int8
+	seq      seqState // sequence analysis (tcpanalysis.go)
 }
 
 type tcpConv struct {
 	stream uint32
 	// dirs[0] is the endpoint that sorts first in the key (a), dirs[1] the other.
 	dirs [2]tcpDir
+	// synTime is the time of the latest SYN without ACK (0: none); irtt the initial RTT once known.
+	synTime int64
+	irtt    int64
+	irttSet bool
 }
 
 // NewTCPStreams returns an empty tracker.
@@ -99,8 +104,9 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 
 		k, side := key(src, dst, sp, dp)
 		c := t.convs[k]
-		if c == nil || newStreamOnSYN(c, side, syn, seq) {
-			c = &tcpConv{stream: t.next, dirs: [2]tcpDir{{winScale: -1}, {winScale: -1}}}
+		reused := c != nil && newStreamOnSYN(c, side, syn, seq)
+		if c == nil || reused {
+			c = &tcpConv{stream: t.next, dirs: [2]tcpDir{newDir(), newDir()}}
 			t.next++
 			t.convs[k] = c
 		}
@@ -117,7 +123,20 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 			WinScale: fwd.winScale,
 			WinApply: !syn,
 		}
+		seg := segment{
+			frame: uint32(p.Num), time: p.TimeNS, seq: seq, ack: ack, len: uint32(p.TCPPayloadLen(l)),
+			flags: flags, window: uint32(binary.BigEndian.Uint16(h[14:])),
+		}
+		a := &p.TCP[l.Aux].A
+		if reused {
+			a.Flags |= dissect.TCPAReusedPorts
+		}
+		analyzeSegment(c, fwd, rev, &seg, a)
 	}
+}
+
+func newDir() tcpDir {
+	return tcpDir{winScale: -1, seq: seqState{window: ^uint32(0)}}
 }
 
 // newStreamOnSYN: a SYN whose sender already has a base sequence number different from the SYN's

@@ -82,6 +82,13 @@ type TCPConv struct {
 	AckBase  uint32 // subtracted from tcp.ack (used only when the ACK flag is set)
 	WinScale int8   // -1 unknown, -2 no scaling, else the shift applied to the window field
 	WinApply bool   // the scale applies to this segment (never to a SYN)
+	A        TCPAnalysis
+}
+
+// UDPConv is what conversation tracking knows about a UDP header of this frame.
+type UDPConv struct {
+	Valid  bool
+	Stream uint32
 }
 
 // Malformed records why decoding stopped early.
@@ -115,6 +122,10 @@ type Packet struct {
 	// TCP holds conversation data for each TCP layer, indexed by Layer.Aux.
 	TCP  [4]TCPConv
 	nTCP int
+
+	// UDP holds conversation data for each UDP layer, indexed by Layer.Aux.
+	UDP  [4]UDPConv
+	nUDP int
 
 	// Fragment describes IP fragmentation seen in this frame.
 	Frag FragInfo
@@ -186,6 +197,7 @@ func (p *Packet) Top() *Layer {
 func (p *Packet) reset() {
 	p.N = 0
 	p.nTCP = 0
+	p.nUDP = 0
 	p.Bad = Malformed{}
 	p.reasm = nil
 	p.curBuf = 0

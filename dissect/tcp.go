@@ -284,13 +284,13 @@ func (p *Packet) tcpAck(l *Layer, h []byte) uint32 {
 	return a
 }
 
-// tcpNxtSeq is the relative sequence number after this segment; a segment with no length, SYN or FIN has none.
+// tcpNxtSeq is the relative sequence number after this segment (tshark shows it on every segment).
 func (p *Packet) tcpNxtSeq(l *Layer, h []byte) (uint32, bool) {
 	n := p.tcpLen(l)
 	if binary.BigEndian.Uint16(h[12:])&(TCPSyn|TCPFin) != 0 {
 		n++
 	}
-	return p.tcpSeq(l, h) + uint32(n), n > 0 && !l.InError()
+	return p.tcpSeq(l, h) + uint32(n), !l.InError()
 }
 
 // tcpScaleFactor is the window scaling factor shown for this segment: -1 unknown, -2 no scaling, else the
@@ -538,6 +538,7 @@ func tcpTree(p *Packet, i int, t *Tree) {
 			tcpOptionTree(p, l, t, on, k, opt, optOffset(h[:hl], opt))
 		})
 	}
+	tcpAnalysisTree(p, l, t, n)
 	if pl := int(l.End - l.Off - int32(hl)); pl > 0 && !l.InError() {
 		t.Add(n, fTCPPayload, field.Value{B: h[hl:]}, hl, pl).Label = "TCP payload (" + strconv.Itoa(pl) + " bytes)"
 	}

@@ -24,10 +24,15 @@ func udpU16(off int) getter {
 }
 
 var (
-	fUDP         = reg(field.Info{Abbrev: "udp", Name: "User Datagram Protocol", Type: field.Protocol}, presence(ProtoUDP))
-	fUDPSrcPort  = reg(field.Info{Abbrev: "udp.srcport", Name: "Source Port", Type: field.Uint, Bits: 16}, udpU16(0))
-	fUDPDstPort  = reg(field.Info{Abbrev: "udp.dstport", Name: "Destination Port", Type: field.Uint, Bits: 16}, udpU16(2))
-	fUDPPort     = reg(field.Info{Abbrev: "udp.port", Name: "Source or Destination Port", Type: field.Uint, Bits: 16}, pairU16(ProtoUDP, 0, 2))
+	fUDP        = reg(field.Info{Abbrev: "udp", Name: "User Datagram Protocol", Type: field.Protocol}, presence(ProtoUDP))
+	fUDPSrcPort = reg(field.Info{Abbrev: "udp.srcport", Name: "Source Port", Type: field.Uint, Bits: 16}, udpU16(0))
+	fUDPDstPort = reg(field.Info{Abbrev: "udp.dstport", Name: "Destination Port", Type: field.Uint, Bits: 16}, udpU16(2))
+	fUDPPort    = reg(field.Info{Abbrev: "udp.port", Name: "Source or Destination Port", Type: field.Uint, Bits: 16}, pairU16(ProtoUDP, 0, 2))
+	fUDPStream  = reg(field.Info{Abbrev: "udp.stream", Name: "Stream index", Type: field.Uint, Blurb: "the UDP conversation's number, from 0 in order of first appearance"},
+		layerGetter(ProtoUDP, func(p *Packet, l *Layer, _ []byte) (field.Value, bool) {
+			c := &p.UDP[l.Aux]
+			return field.Value{U: uint64(c.Stream)}, c.Valid
+		}))
 	fUDPLength   = reg(field.Info{Abbrev: "udp.length", Name: "Length", Type: field.Uint, Bits: 16}, udpU16(4))
 	fUDPChecksum = reg(field.Info{Abbrev: "udp.checksum", Name: "Checksum", Type: field.Uint, Base: field.Hex, Bits: 16}, udpU16(6))
 	fUDPPayload  = reg(field.Info{Abbrev: "udp.payload", Name: "UDP payload", Type: field.Bytes},
@@ -39,10 +44,18 @@ var (
 func decodeUDP(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto, int) {
 	b := buf[off:]
 	inErr := flags&layerInError != 0
+	if p.nUDP == len(p.UDP) {
+		p.pushData(buf, off, flags)
+		return ProtoNone, 0
+	}
+	aux := uint8(p.nUDP)
+	p.UDP[aux] = UDPConv{}
+	p.nUDP++
 	if len(b) < 8 {
 		if len(b) >= 4 {
 			l := p.push(ProtoUDP, off, len(b), len(buf), flags)
 			l.Flags |= layerTruncated
+			l.Aux = aux
 		}
 		if !inErr {
 			p.malformed(ProtoUDP, "shorter than the 8-byte UDP header")
@@ -55,7 +68,7 @@ func decodeUDP(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto, 
 	case ulen == 0:
 		// Jumbogram or offload: the length is taken from the IP layer.
 	case ulen < 8:
-		p.push(ProtoUDP, off, 8, off+8, flags)
+		p.push(ProtoUDP, off, 8, off+8, flags).Aux = aux
 		if !inErr {
 			p.malformed(ProtoUDP, "bad length: below the 8-byte header")
 		}
@@ -63,7 +76,7 @@ func decodeUDP(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto, 
 	case off+ulen <= len(buf):
 		end = off + ulen
 	}
-	p.push(ProtoUDP, off, 8, end, flags)
+	p.push(ProtoUDP, off, 8, end, flags).Aux = aux
 	if inErr || off+8 >= end {
 		return ProtoNone, 0
 	}
@@ -94,6 +107,9 @@ func udpTree(p *Packet, i int, t *Tree) {
 	n := t.Proto("User Datagram Protocol, Src Port: "+strconv.Itoa(int(sp))+", Dst Port: "+strconv.Itoa(int(dp)), "udp", 0, int(l.Hdr))
 	t.Add(n, fUDPSrcPort, field.Value{U: uint64(sp)}, 0, 2)
 	t.Add(n, fUDPDstPort, field.Value{U: uint64(dp)}, 2, 2)
+	if c := &p.UDP[l.Aux]; c.Valid {
+		t.Add(n, fUDPStream, field.Value{U: uint64(c.Stream)}, 0, 0)
+	}
 	if l.Hdr < 8 {
 		t.Text(n, "[Header cut short after "+strconv.Itoa(int(l.Hdr))+" bytes]", 0, int(l.Hdr))
 		return

@@ -18,6 +18,7 @@ type Trace struct {
 	file  *capture.File
 	dec   *dissect.Decoder
 	tcp   *analysis.TCPStreams
+	udp   *analysis.UDPStreams
 	frame capture.Frame
 	// Truncated is set when the file ended inside a record or held a corrupt one: every complete frame
 	// before it was returned.
@@ -30,7 +31,7 @@ func Open(path string) (*Trace, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Trace{file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams()}, nil
+	return &Trace{file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams()}, nil
 }
 
 // Close closes the file.
@@ -53,5 +54,6 @@ func (t *Trace) Next() (*dissect.Packet, error) {
 	}
 	p := t.dec.Decode(&t.frame)
 	t.tcp.Observe(p)
+	t.udp.Observe(p)
 	return p, nil
 }
