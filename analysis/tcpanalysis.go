@@ -47,12 +47,13 @@ type seqState struct {
 	lastackTime     int64
 	lastackLen      uint32
 	window          uint32 // last raw window field sent; all ones until one is seen (as in Wireshark)
-	dupacknum       uint32
+	dupacknum       int32  // -1: an ACK of unseen data was just reported (see ackLostSegment)
 	lastnondupack   uint32
 	lastFlags       dissect.TCPAFlag // verdicts of the last segment sent
-	sentNonSynAck   bool             // an ACK without SYN was sent: the window scale applies from then on
+	firstAck        bool             // a SYN was sent and no pure ACK yet: the window scale does not apply yet
 	bifOff          bool             // bytes in flight are not computed (after a lost segment) until the other side ACKs
 	segs            []unacked        // unacknowledged segments, oldest first
+	sacked          uint32           // bytes covered by the SACK blocks of the last segment sent
 }
 
 func gtSeq(a, b uint32) bool { return int32(a-b) > 0 }
@@ -91,22 +92,30 @@ func analyzeSegment(c *tcpConv, fwdDir, revDir *tcpDir, s *segment, a *dissect.T
 		case zeroWindowProbeAck(fwd, rev, s):
 			a.Flags |= dissect.TCPAZeroWindowProbeAck
 		case duplicateAck(fwd, s):
-			fwd.dupacknum++
+			if fwd.dupacknum == -1 {
+				fwd.dupacknum = 1 // the first duplicate after an ACK of unseen data
+			} else {
+				fwd.dupacknum++
+			}
 			a.Flags |= dissect.TCPADuplicateAck
-			a.DupAckNum = fwd.dupacknum
+			a.DupAckNum = uint32(fwd.dupacknum)
 			a.DupAckFrame = fwd.lastnondupack
 		}
 	}
 	resetDupAcks(fwd, s, a)
-	if ackLostSegment(fwd, rev, s) {
+	if ackLostSegment(rev, s) {
 		a.Flags |= dissect.TCPAAckLostPacket
-		rev.maxseqtobeacked = rev.nextseq
 	}
 	retransmissionFamily(c, fwd, rev, s, a)
 	updateState(fwdDir, s, a)
 	acksFrame(rev, s, a)
-	bytesInFlight(fwd, s, a)
+	bytesInFlight(fwd, rev, s, a)
 	initialRTT(c, s, a)
+	if s.has(dissect.TCPSyn) {
+		fwd.firstAck = true
+	} else if s.has(dissect.TCPAck) {
+		fwd.firstAck = false
+	}
 	if a.Flags != 0 || a.AcksFrame != 0 || a.BytesInFlight != 0 {
 		a.Data = true
 	}
@@ -147,7 +156,7 @@ func windowFull(revDir *tcpDir, s *segment) bool {
 		return false
 	}
 	shift := uint32(0)
-	if rev.sentNonSynAck && revDir.winScale >= 0 {
+	if !rev.firstAck && revDir.winScale >= 0 {
 		shift = uint32(revDir.winScale)
 	}
 	return s.seq+s.len == rev.lastack+(rev.window<<shift)
@@ -159,18 +168,10 @@ func keepAliveAck(fwd, rev *seqState, s *segment) bool {
 		rev.lastFlags&dissect.TCPAKeepAlive != 0 && !s.sfr()
 }
 
-// zeroWindowProbeAck: a repeated zero-window ACK answering a zero-window probe. If it acknowledges the
-// probe's byte, the probe's byte counts as sent.
+// zeroWindowProbeAck: a repeated zero-window ACK (same seq and ack) answering a zero-window probe.
 func zeroWindowProbeAck(fwd, rev *seqState, s *segment) bool {
-	if !(s.len == 0 && s.window == 0 && fwd.window == 0 && s.seq == fwd.nextseq &&
-		(s.ack == fwd.lastack || s.ack == fwd.lastack+1) && rev.lastFlags&dissect.TCPAZeroWindowProbe != 0 && !s.sfr()) {
-		return false
-	}
-	if s.ack == fwd.lastack+1 {
-		rev.nextseq = s.ack
-		rev.maxseqtobeacked = s.ack
-	}
-	return true
+	return s.len == 0 && s.window == 0 && fwd.window == 0 && s.seq == fwd.nextseq && s.ack == fwd.lastack &&
+		rev.lastFlags&dissect.TCPAZeroWindowProbe != 0 && !s.sfr()
 }
 
 // duplicateAck: no data, and the same window, seq and ack as the previous segment in this direction.
@@ -178,19 +179,30 @@ func duplicateAck(fwd *seqState, s *segment) bool {
 	return s.len == 0 && s.window != 0 && s.window == fwd.window && s.seq == fwd.nextseq && s.ack == fwd.lastack && !s.sfr()
 }
 
-// resetDupAcks: a segment that is not a duplicate ACK restarts the duplicate-ACK count, and becomes the
-// ACK later duplicates refer to.
+// resetDupAcks: a segment acknowledging something new restarts the duplicate-ACK count and becomes the
+// ACK later duplicates refer to (a data segment repeating the last ack keeps the count, as in tshark 4.0).
 func resetDupAcks(fwd *seqState, s *segment, a *dissect.TCPAnalysis) {
-	if a.Flags&dissect.TCPADuplicateAck == 0 {
+	if s.ack != fwd.lastack {
 		fwd.lastnondupack = s.frame
 		fwd.dupacknum = 0
 	}
 }
 
 // ackLostSegment ("ACKed segment that wasn't captured"): the ACK acknowledges beyond the end of the
-// contiguous data seen from the other side.
-func ackLostSegment(fwd, rev *seqState, s *segment) bool {
-	return s.has(dissect.TCPAck) && rev.maxseqtobeacked != 0 && gtSeq(s.ack, rev.maxseqtobeacked)
+// contiguous data seen from the other side. The boundary then jumps to the other side's highest sequence
+// number so that one loss is reported once; when it cannot jump, the report is made only if the other
+// side has not had one already since its last new ACK (tshark 4.0 marks that with dupacknum = -1).
+func ackLostSegment(rev *seqState, s *segment) bool {
+	if !s.has(dissect.TCPAck) || rev.maxseqtobeacked == 0 || !gtSeq(s.ack, rev.maxseqtobeacked) {
+		return false
+	}
+	if ltSeq(rev.maxseqtobeacked, rev.nextseq) {
+		rev.maxseqtobeacked = rev.nextseq
+		return true
+	}
+	flag := rev.dupacknum == 0
+	rev.dupacknum = -1
+	return flag
 }
 
 // retransmissionFamily classifies a segment that carries data (or SYN/FIN) and does not advance the
@@ -216,9 +228,15 @@ func retransmissionFamily(c *tcpConv, fwd, rev *seqState, s *segment, a *dissect
 	case outOfOrder(c, fwd, s):
 		a.Flags |= dissect.TCPAOutOfOrder
 	default:
+		// The RTO is measured from the oldest unacknowledged segment, the likeliest original (else from
+		// the segment that last advanced the sequence).
 		a.Flags |= dissect.TCPARetransmission
 		a.RTO = s.time - fwd.nextseqTime
 		a.RTOFrame = fwd.nextseqFrame
+		if len(fwd.segs) > 0 {
+			a.RTO = s.time - fwd.segs[0].time
+			a.RTOFrame = fwd.segs[0].frame
+		}
 	}
 }
 
@@ -228,10 +246,11 @@ func spuriousRetransmission(rev *seqState, s *segment) bool {
 }
 
 // fastRetransmission: within 20 ms of the receiver's last ACK, after two or more duplicate ACKs asking
-// for exactly this sequence number.
+// for exactly this sequence number. tshark 4.0 compares the count as unsigned, so the "-1" left by an
+// ACK of unseen data also counts as two or more; reproduced.
 func fastRetransmission(rev *seqState, s *segment) bool {
 	t := max(s.time-rev.lastackTime, 0)
-	return t < 20e6 && rev.dupacknum >= 2 && rev.lastack == s.seq
+	return t < 20e6 && uint32(rev.dupacknum) >= 2 && rev.lastack == s.seq
 }
 
 // outOfOrder: within the initial RTT (3 ms when unknown) of the segment that last advanced the sequence,
@@ -276,9 +295,6 @@ func updateState(fwdDir *tcpDir, s *segment, a *dissect.TCPAnalysis) {
 	fwd.lastackTime = s.time
 	fwd.lastackLen = s.len
 	fwd.lastFlags = a.Flags
-	if s.has(dissect.TCPAck) && !s.has(dissect.TCPSyn) {
-		fwd.sentNonSynAck = true
-	}
 }
 
 // acksFrame: an ACK equal to the end of an unacknowledged segment of the other side names that segment's
@@ -315,7 +331,8 @@ func acksFrame(rev *seqState, s *segment, a *dissect.TCPAnalysis) {
 }
 
 // bytesInFlight: for a segment with data, the span of the sender's unacknowledged sequence space.
-func bytesInFlight(fwd *seqState, s *segment, a *dissect.TCPAnalysis) {
+// The bytes the receiver reported in SACK blocks (its last segment) are not in flight.
+func bytesInFlight(fwd, rev *seqState, s *segment, a *dissect.TCPAnalysis) {
 	if s.len == 0 || len(fwd.segs) == 0 || fwd.bifOff {
 		return
 	}
@@ -329,7 +346,11 @@ func bytesInFlight(fwd *seqState, s *segment, a *dissect.TCPAnalysis) {
 			first = u.seq
 		}
 	}
-	if v := last - first; v > 0 && v < 2e9 {
+	v := last - first - rev.sacked
+	if v > 0 && v < 2e9 {
+		if s.has(dissect.TCPSyn | dissect.TCPFin) {
+			v-- // SYN and FIN occupy one sequence number but no byte
+		}
 		a.BytesInFlight = v
 	}
 }

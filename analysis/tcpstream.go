@@ -23,6 +23,7 @@ import (
 type TCPStreams struct {
 	convs map[convKey]*tcpConv
 	next  uint32
+	all   []*tcpConv // every conversation, by stream number
 }
 
 type convKey struct {
@@ -45,6 +46,7 @@ type tcpConv struct {
 	synTime int64
 	irtt    int64
 	irttSet bool
+	rec     convRecord // what the conversation table and the diagnosis report (conversation.go)
 }
 
 // NewTCPStreams returns an empty tracker.
@@ -107,13 +109,15 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 		reused := c != nil && newStreamOnSYN(c, side, syn, seq)
 		if c == nil || reused {
 			c = &tcpConv{stream: t.next, dirs: [2]tcpDir{newDir(), newDir()}}
+			c.rec.init(k)
 			t.next++
 			t.convs[k] = c
+			t.all = append(t.all, c)
 		}
 		fwd, rev := &c.dirs[side], &c.dirs[1-side]
 		baseSeq(fwd, rev, syn, hasAck, seq, ack)
 		if syn {
-			windowScale(fwd, rev, dissect.FindTCPOption(h, 3))
+			windowScale(fwd, rev, flags&dissect.TCPAck != 0, dissect.FindTCPOption(h, 3))
 		}
 		p.TCP[l.Aux] = dissect.TCPConv{
 			Valid:    true,
@@ -132,7 +136,19 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 			a.Flags |= dissect.TCPAReusedPorts
 		}
 		analyzeSegment(c, fwd, rev, &seg, a)
+		fwd.seq.sacked = sackedBytes(dissect.FindTCPOption(h, 5))
+		c.rec.observe(p, side, &seg, a)
 	}
+}
+
+// sackedBytes sums the first three SACK blocks of an option (nil: none), as tshark 4.0 keeps them for
+// the bytes-in-flight computation of the other side's next segment.
+func sackedBytes(opt []byte) uint32 {
+	var n uint32
+	for o, k := 2, 0; o+8 <= len(opt) && k < 3; o, k = o+8, k+1 {
+		n += binary.BigEndian.Uint32(opt[o+4:]) - binary.BigEndian.Uint32(opt[o:])
+	}
+	return n
 }
 
 func newDir() tcpDir {
@@ -163,11 +179,17 @@ func baseSeq(fwd, rev *tcpDir, syn, hasAck bool, seq, ack uint32) {
 	}
 }
 
-// windowScale records the window-scale option of a SYN (opt is nil when the SYN has none).
-func windowScale(fwd, rev *tcpDir, opt []byte) {
-	if opt == nil {
-		fwd.winScale, rev.winScale = -2, -2
-		return
+// windowScale records the window-scale option of a SYN (opt is nil when the SYN has none). A SYN whose
+// sender has announced no scale means no scaling either way; a SYN+ACK with a scale answering a SYN without
+// one does not scale either.
+func windowScale(fwd, rev *tcpDir, synack bool, opt []byte) {
+	if opt != nil {
+		fwd.winScale = int8(min(opt[2], 14))
 	}
-	fwd.winScale = int8(min(opt[2], 14))
+	switch {
+	case fwd.winScale == -1:
+		fwd.winScale, rev.winScale = -2, -2
+	case synack && rev.winScale == -2:
+		fwd.winScale = -2
+	}
 }

@@ -6,18 +6,27 @@ import (
 	"github.com/wirelens/wirelens/dissect"
 )
 
-// UDPStreams numbers UDP conversations (udp.stream) as Wireshark does: one conversation per unordered
-// pair of endpoints (address, port), numbered from 0 in order of first appearance. Headers quoted inside
-// ICMP errors are not counted.
+// UDPStreams numbers UDP conversations (udp.stream): one conversation per unordered pair of endpoints
+// (address, port), numbered from 0 in order of first appearance, and keeps their statistics. Headers
+// quoted inside ICMP errors are not counted.
+//
+// tshark 4.0 differs where a protocol dissector above UDP opens conversations of its own (SNMP, for
+// instance, so that a response gets a new udp.stream); wirelens keeps one stream per endpoint pair.
 type UDPStreams struct {
-	convs map[convKey]uint32
+	convs map[convKey]*udpConv
+	all   []*udpConv
+}
+
+type udpConv struct {
+	stream uint32
+	rec    convRecord
 }
 
 // NewUDPStreams returns an empty tracker.
-func NewUDPStreams() *UDPStreams { return &UDPStreams{convs: make(map[convKey]uint32)} }
+func NewUDPStreams() *UDPStreams { return &UDPStreams{convs: make(map[convKey]*udpConv)} }
 
 // Count returns the number of UDP streams seen so far.
-func (u *UDPStreams) Count() int { return len(u.convs) }
+func (u *UDPStreams) Count() int { return len(u.all) }
 
 // Observe fills p.UDP for every UDP header of the packet.
 func (u *UDPStreams) Observe(p *dissect.Packet) {
@@ -31,12 +40,31 @@ func (u *UDPStreams) Observe(p *dissect.Packet) {
 			continue
 		}
 		h := p.Header(l)
-		k, _ := key(src, dst, binary.BigEndian.Uint16(h), binary.BigEndian.Uint16(h[2:]))
-		s, ok := u.convs[k]
-		if !ok {
-			s = uint32(len(u.convs))
-			u.convs[k] = s
+		k, side := key(src, dst, binary.BigEndian.Uint16(h), binary.BigEndian.Uint16(h[2:]))
+		c := u.convs[k]
+		if c == nil {
+			c = &udpConv{stream: uint32(len(u.all))}
+			c.rec.init(k)
+			u.convs[k] = c
+			u.all = append(u.all, c)
 		}
-		p.UDP[l.Aux] = dissect.UDPConv{Valid: true, Stream: s}
+		r := &c.rec
+		if r.c.FirstFrame == 0 {
+			r.c.FirstFrame, r.c.FirstTime, r.firstSide = uint32(p.Num), p.TimeNS, side
+		}
+		r.c.LastFrame, r.c.LastTime = uint32(p.Num), p.TimeNS
+		r.pkts[side]++
+		r.bytes[side] += uint64(p.Len)
+		r.payload[side] += uint64(max(int(binary.BigEndian.Uint16(h[4:]))-8, 0))
+		p.UDP[l.Aux] = dissect.UDPConv{Valid: true, Stream: c.stream}
 	}
+}
+
+// Conversations returns the UDP conversations seen so far, by stream number.
+func (u *UDPStreams) Conversations() []Conversation {
+	out := make([]Conversation, 0, len(u.all))
+	for _, c := range u.all {
+		out = append(out, c.rec.conversation("udp", c.stream, 0))
+	}
+	return out
 }

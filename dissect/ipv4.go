@@ -228,11 +228,13 @@ func ipNext(p *Packet, proto byte, buf []byte, off int, flags uint8) (Proto, int
 	return ProtoNone, 0
 }
 
-// reportedEnd returns where the IP payload of the IP layer below layer i ends by the IP header's own
-// length field, which may lie beyond the captured bytes.
+// ipReportedLen returns the length of the IP payload of the IP layer below layer i by the IP header's own
+// length field — which may lie beyond the captured bytes — but never beyond the frame's length on the wire
+// (Wireshark: "IPv4 total length exceeds packet length").
 func (p *Packet) ipReportedLen(i int) (int, bool) {
 	for j := i - 1; j >= 0; j-- {
 		l := &p.Layers[j]
+		var n int
 		switch l.Proto {
 		case ProtoIPv4:
 			if p.Frag.Reassembled && l.Buf == 0 && p.Layers[i].Buf == 1 {
@@ -243,12 +245,37 @@ func (p *Packet) ipReportedLen(i int) (int, bool) {
 			if total == 0 {
 				return int(l.End - l.Off - l.Hdr), true
 			}
-			return total - int(l.Hdr), true
+			n = total - int(l.Hdr)
 		case ProtoIPv6:
-			return p.ipv6PayloadLen(l), true
+			if p.Frag.Reassembled && l.Buf == 0 && p.Layers[i].Buf == 1 {
+				return p.Frag.Length, true
+			}
+			n = p.ipv6PayloadLen(l)
+		default:
+			continue
 		}
+		if l.Buf == 0 {
+			if onWire := p.reportedEnd(j) - int(l.Off+l.Hdr); onWire >= 0 && n > onWire {
+				n = onWire
+			}
+		}
+		return n, true
 	}
 	return 0, false
+}
+
+// reportedEnd is where the bytes available to layer j end on the wire: the frame's length, or less when
+// an enclosing PPPoE header announces a shorter payload (Wireshark bounds the IP payload by both).
+func (p *Packet) reportedEnd(j int) int {
+	end := p.Len
+	for k := j - 1; k >= 0; k-- {
+		if l := &p.Layers[k]; l.Proto == ProtoPPPoE && l.Buf == 0 {
+			b := p.LayerBytes(l)
+			end = min(end, int(l.Off)+6+int(binary.BigEndian.Uint16(b[4:])))
+			break
+		}
+	}
+	return end
 }
 
 func ipSummary(p *Packet, i int, dst []byte) []byte {

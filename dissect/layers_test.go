@@ -94,9 +94,13 @@ func TestTruncatedTCPIsMalformed(t *testing.T) {
 	}
 	checkFields(t, p, map[string]string{"tcp.srcport": "1", "tcp.seq": "3", "tcp.ack": "", "_ws.malformed": ""})
 	nodes := p.Tree()
-	if last := nodes[len(nodes)-1]; !strings.HasPrefix(last.Label, "[Malformed Packet: TCP") {
-		t.Errorf("last tree item %q", last.Label)
+	if m := nodes[len(nodes)-2]; !strings.HasPrefix(m.Label, "[Malformed Packet: TCP") {
+		t.Errorf("tree item before the diagnostics: %q", m.Label)
 	}
+	if d := nodes[len(nodes)-1]; d.Label != "Diagnostics" || d.Children[0].Severity != "error" || !strings.HasPrefix(d.Children[0].Value, "Malformed packet: TCP: header cut short") {
+		t.Errorf("diagnostics item %+v", d.Children[0])
+	}
+	checkFields(t, p, map[string]string{"diag.severity": "error", "diag.category": "malformed"})
 }
 
 func TestSLL2IPv6HopByHop(t *testing.T) {

@@ -130,6 +130,8 @@ type Packet struct {
 	// Fragment describes IP fragmentation seen in this frame.
 	Frag FragInfo
 
+	diags   [maxDiags]Diag
+	nDiag   int
 	vals    []field.Value // reused by AppendField
 	scratch [4096]byte    // decoder scratch (e.g. decompressed DNS names), reused per packet
 	nscr    int
@@ -203,6 +205,7 @@ func (p *Packet) reset() {
 	p.curBuf = 0
 	p.Frag = FragInfo{}
 	p.nscr = 0
+	p.nDiag = 0
 	p.Comment = nil
 }
 

@@ -42,6 +42,7 @@ func (p *Packet) Tree() []*Node {
 		n.Children = append(n.Children, &Node{Label: "[Expert Info (Error/Malformed): " + p.Bad.Reason + "]", Field: "_ws.malformed.expert", Severity: "error"})
 		t.Nodes = append(t.Nodes, n)
 	}
+	diagTree(p, t)
 	return t.Nodes
 }
 

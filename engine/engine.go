@@ -6,6 +6,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/wirelens/wirelens/analysis"
@@ -13,25 +14,72 @@ import (
 	"github.com/wirelens/wirelens/dissect"
 )
 
+// Options choose how a trace is read.
+type Options struct {
+	// TwoPass reads the file twice: the first pass finds what only the end of the trace can tell (a SYN
+	// that was never answered), so that the second pass can show it on the frame it concerns, as tshark -2
+	// does. It needs a file that can be opened again (not standard input).
+	TwoPass bool
+}
+
 // Trace is an open trace being read frame by frame.
 type Trace struct {
+	path  string
 	file  *capture.File
 	dec   *dissect.Decoder
 	tcp   *analysis.TCPStreams
 	udp   *analysis.UDPStreams
 	frame capture.Frame
+	late  map[uint32][]dissect.Diag
+	// Start is the time of the first frame (ns since the Unix epoch); Frames counts the frames read.
+	Start  int64
+	Frames int
 	// Truncated is set when the file ended inside a record or held a corrupt one: every complete frame
 	// before it was returned.
 	Truncated *capture.TruncatedError
 }
 
-// Open opens a trace file ("-" for standard input).
-func Open(path string) (*Trace, error) {
+// Open opens a trace file ("-" for standard input) for a single pass.
+func Open(path string) (*Trace, error) { return OpenWith(path, Options{}) }
+
+// OpenWith opens a trace with options.
+func OpenWith(path string, o Options) (*Trace, error) {
+	t, err := open(path)
+	if err != nil {
+		return nil, err
+	}
+	if !o.TwoPass {
+		return t, nil
+	}
+	if path == "-" {
+		t.Close()
+		return nil, errors.New("two passes need a file, not standard input")
+	}
+	for {
+		if _, err := t.Next(); err != nil {
+			if err != io.EOF {
+				t.Close()
+				return nil, err
+			}
+			break
+		}
+	}
+	late := t.tcp.Late()
+	t.Close()
+	t2, err := open(path)
+	if err != nil {
+		return nil, fmt.Errorf("second pass: %w", err)
+	}
+	t2.late = late
+	return t2, nil
+}
+
+func open(path string) (*Trace, error) {
 	f, err := capture.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	return &Trace{file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams()}, nil
+	return &Trace{path: path, file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams()}, nil
 }
 
 // Close closes the file.
@@ -53,7 +101,25 @@ func (t *Trace) Next() (*dissect.Packet, error) {
 		return nil, err
 	}
 	p := t.dec.Decode(&t.frame)
+	if t.Frames == 0 {
+		t.Start = p.TimeNS
+	}
+	t.Frames++
 	t.tcp.Observe(p)
 	t.udp.Observe(p)
+	if t.late != nil {
+		for _, d := range t.late[uint32(p.Num)] {
+			p.AddDiag(d)
+		}
+	}
 	return p, nil
 }
+
+// Conversations returns the TCP conversations, then the UDP ones, seen so far (all of them once the trace
+// has been read to the end).
+func (t *Trace) Conversations() []analysis.Conversation {
+	return append(t.tcp.Conversations(), t.udp.Conversations()...)
+}
+
+// Late returns the diagnostics that only the whole trace can give (see Options.TwoPass), by frame.
+func (t *Trace) Late() map[uint32][]dissect.Diag { return t.tcp.Late() }

@@ -73,6 +73,9 @@ type Info struct {
 	Base   Base
 	Bits   int    // integer width in bits (8, 16, 32, 64): the zero padding of hexadecimal output
 	Blurb  string // one-line description
+	// Present is what tshark -T fields prints for an occurrence of a Protocol-type field ("1" for the
+	// expert-style flags such as tcp.analysis.retransmission; empty for most).
+	Present string
 	// Names gives the meaning of a value (a DNS type name, an ICMP type name); nil if none.
 	Names func(v uint64) string
 }

@@ -14,7 +14,7 @@ const hexDigits = "0123456789abcdef"
 func (in *Info) AppendValue(dst []byte, v Value) []byte {
 	switch in.Type {
 	case Protocol:
-		return dst
+		return append(dst, in.Present...)
 	case Bool:
 		if v.U != 0 {
 			return append(dst, '1')

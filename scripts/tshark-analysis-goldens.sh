@@ -32,7 +32,7 @@ export src out args
 
 # Captures whose field golden has a TCP stream (column 14) or a UDP port (column 20).
 cut -f1 "$fields_golden/INDEX.tsv" | while read -r rel; do
-  if zcat "$fields_golden/$rel.tsv.gz" 2>/dev/null | awk -F'\t' '$14 != "" || $20 != "" {found=1; exit} END {exit !found}'; then
+  if zcat "$fields_golden/$rel.tsv.gz" 2>/dev/null | awk -F'\t' '$14 != "" || $20 != "" {found=1} END {exit !found}'; then
     echo "$rel"
   fi
 done > "$out/INDEX.txt"

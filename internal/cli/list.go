@@ -12,10 +12,13 @@ import (
 )
 
 type listOpts struct {
-	fields string
-	limit  int
-	time   string
-	format string
+	fields  string
+	limit   int
+	time    string
+	format  string
+	twoPass bool
+	filter  string
+	filterY string
 }
 
 func listCmd(g *globals) *cobra.Command {
@@ -27,7 +30,8 @@ func listCmd(g *globals) *cobra.Command {
 			"With --fields, print the given registry fields instead (see \"wirelens fields\"); a field that occurs\n" +
 			"several times in a frame prints its values joined with ','. FILE may be - for standard input.",
 		Example: "  wirelens list trace.pcapng\n" +
-			"  wirelens list trace.pcap --fields frame.number,ip.src,tcp.srcport,tcp.flags --format csv",
+			"  wirelens list trace.pcap --fields frame.number,ip.src,tcp.srcport,tcp.flags --format csv\n" +
+			"  wirelens list trace.pcap -f 'tcp.port == 80 or tcp.port == 443'",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runList(g, o, args[0]) },
 	}
@@ -35,6 +39,9 @@ func listCmd(g *globals) *cobra.Command {
 	c.Flags().IntVar(&o.limit, "limit", 0, "stop after this many messages (0: all)")
 	c.Flags().StringVar(&o.time, "time", "relative", "time column: relative (seconds since the first frame), absolute (UTC) or delta (since the previous frame)")
 	c.Flags().StringVar(&o.format, "format", "table", "output format: table, csv or json")
+	c.Flags().BoolVarP(&o.twoPass, "two-pass", "2", false, "read the file twice so that diagnostics only the whole trace can give (a SYN never answered) show on their frame")
+	c.Flags().StringVarP(&o.filter, "filter", "f", "", "display filter in Wireshark's language: list only the frames it selects")
+	c.Flags().StringVarP(&o.filterY, "display-filter", "Y", "", "same as --filter (tshark's spelling)")
 	return c
 }
 
@@ -69,8 +76,19 @@ func runList(g *globals, o *listOpts, path string) error {
 			{name: "protocol", width: 8},
 			{name: "summary"},
 		}
+		if f != fmtTable {
+			// In a table the diagnostic follows the summary; CSV and JSON get columns of their own.
+			cols = append(cols, column{name: "severity"}, column{name: "diagnostic"})
+		}
 	}
-	t, err := openTrace(path)
+	if o.filter != "" && o.filterY != "" {
+		return &exitError{ExitError, fmt.Errorf("give the filter once: -f/--filter or -Y")}
+	}
+	prog, err := compileFilter(o.filter + o.filterY)
+	if err != nil {
+		return err
+	}
+	t, err := openTraceWith(path, o.twoPass)
 	if err != nil {
 		return err
 	}
@@ -87,6 +105,9 @@ func runList(g *globals, o *listOpts, path string) error {
 			readErr = err
 			break
 		}
+		if !prog.Match(p) {
+			continue
+		}
 		n++
 		if ids != nil {
 			for i, id := range ids {
@@ -99,7 +120,7 @@ func runList(g *globals, o *listOpts, path string) error {
 				cells[i] = bufs[i]
 			}
 		} else {
-			bufs = defaultCells(bufs, p, o.time)
+			bufs = defaultCells(bufs, p, o.time, f == fmtTable)
 			copy(cells, bufs)
 		}
 		w.row(cells)
@@ -113,8 +134,9 @@ func runList(g *globals, o *listOpts, path string) error {
 	return g.finish(t, path, readErr)
 }
 
-// defaultCells fills the default columns of one packet, reusing the buffers.
-func defaultCells(b [][]byte, p *dissect.Packet, timeMode string) [][]byte {
+// defaultCells fills the default columns of one packet, reusing the buffers. In a table the worst
+// diagnostic is appended to the summary; otherwise it fills the last two columns.
+func defaultCells(b [][]byte, p *dissect.Packet, timeMode string, table bool) [][]byte {
 	b[0] = appendInt(b[0][:0], p.Num)
 	switch timeMode {
 	case "absolute":
@@ -128,6 +150,22 @@ func defaultCells(b [][]byte, p *dissect.Packet, timeMode string) [][]byte {
 	b[3] = p.AppendDestination(b[3][:0])
 	b[4] = append(b[4][:0], p.Protocol()...)
 	b[5] = p.AppendSummary(b[5][:0])
+	d, ok := p.Worst()
+	if table {
+		if ok {
+			b[5] = append(b[5], "  ["...)
+			b[5] = append(b[5], d.Severity().String()...)
+			b[5] = append(b[5], ": "...)
+			b[5] = p.AppendMessage(b[5], d)
+			b[5] = append(b[5], ']')
+		}
+		return b
+	}
+	b[6], b[7] = b[6][:0], b[7][:0]
+	if ok {
+		b[6] = append(b[6], d.Severity().String()...)
+		b[7] = p.AppendMessage(b[7], d)
+	}
 	return b
 }
 

@@ -56,7 +56,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	root.SetErr(stderr)
 	root.SetArgs(args)
 	root.PersistentFlags().BoolVar(&g.strict, "strict", false, "exit with status 1 when the trace is truncated or damaged")
-	root.AddCommand(listCmd(g), showCmd(g), fieldsCmd(g))
+	root.AddCommand(listCmd(g), showCmd(g), fieldsCmd(g), conversationsCmd(g), diagnoseCmd(g), filterCmd(g))
 	err := root.Execute()
 	if err == nil {
 		return ExitOK
@@ -72,9 +72,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return ExitError
 }
 
-// openTrace opens a trace, turning errors into one-line messages with exit status 2.
-func openTrace(path string) (*engine.Trace, error) {
-	t, err := engine.Open(path)
+// openTrace opens a trace for one pass, turning errors into one-line messages with exit status 2.
+func openTrace(path string) (*engine.Trace, error) { return openTraceWith(path, false) }
+
+// openTraceWith opens a trace, in two passes if asked.
+func openTraceWith(path string, twoPass bool) (*engine.Trace, error) {
+	t, err := engine.OpenWith(path, engine.Options{TwoPass: twoPass})
 	if err == nil {
 		return t, nil
 	}

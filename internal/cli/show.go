@@ -94,7 +94,8 @@ func runShow(g *globals, o *showOpts, path string, sel []string) error {
 	if err != nil {
 		return err
 	}
-	t, err := openTrace(path)
+	// Two passes when possible, so that diagnostics only the whole trace gives are listed too.
+	t, err := openTraceWith(path, path != "-")
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,237 @@
+package analysis
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/wirelens/wirelens/field"
+)
+
+// Finding is one item of a trace's diagnosis: what went wrong, where, and what it most likely means.
+type Finding struct {
+	Severity string   `json:"severity"` // error, warning, note
+	Category string   `json:"category"` // failed-connection, reset, loss, malformed
+	Title    string   `json:"title"`
+	Detail   string   `json:"detail"`
+	Streams  []uint32 `json:"streams,omitempty"`
+	Frames   []uint32 `json:"frames,omitempty"`
+	Filter   string   `json:"filter,omitempty"` // a display filter that selects the frames concerned
+	rank     int
+}
+
+// Diagnosis is the whole trace's story, worst first.
+type Diagnosis struct {
+	Summary  string    `json:"summary"`
+	Findings []Finding `json:"findings"`
+}
+
+// TraceFacts are the per-frame facts the diagnosis needs beyond the conversations.
+type TraceFacts struct {
+	Frames    int
+	Malformed []uint32 // frames with a malformed layer
+}
+
+const maxFramesListed = 12
+
+func frameList(fs []uint32) string {
+	var b strings.Builder
+	for i, f := range fs {
+		if i == maxFramesListed {
+			fmt.Fprintf(&b, " … (%d in all)", len(fs))
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.FormatUint(uint64(f), 10))
+	}
+	return b.String()
+}
+
+func seconds(ns int64) string {
+	return string(field.AppendSeconds(nil, ns)[:len(field.AppendSeconds(nil, ns))-6]) + " s"
+}
+
+func streamFilter(proto string, ss []uint32) string {
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = strconv.FormatUint(uint64(s), 10)
+	}
+	if len(ss) == 1 {
+		return proto + ".stream == " + parts[0]
+	}
+	return proto + ".stream in {" + strings.Join(parts, " ") + "}"
+}
+
+// Diagnose tells the story of a trace from its conversations and frame facts.
+func Diagnose(convs []Conversation, facts TraceFacts) Diagnosis {
+	var out []Finding
+	type key struct {
+		server string
+		kind   string
+	}
+	groups := map[key][]Conversation{}
+	var order []key
+	tcpCount, udpCount, okCount := 0, 0, 0
+	for _, c := range convs {
+		if c.Proto == "udp" {
+			udpCount++
+			continue
+		}
+		tcpCount++
+		kind := ""
+		switch {
+		case c.Refused:
+			kind = "refused"
+		case c.State == "S0" && c.SYNs > 0:
+			kind = "unanswered"
+		}
+		if kind != "" {
+			k := key{c.Server.String(), kind}
+			if _, ok := groups[k]; !ok {
+				order = append(order, k)
+			}
+			groups[k] = append(groups[k], c)
+			continue
+		}
+		clean := true
+		if c.RSTFrame != 0 && (c.Payload[0]+c.Payload[1] > 0 || c.State == "RSTO" || c.State == "RSTR") {
+			out = append(out, resetFinding(c))
+			clean = false
+		}
+		if f, ok := lossFinding(c); ok {
+			out = append(out, f)
+			clean = false
+		}
+		if clean {
+			okCount++
+		}
+	}
+	for _, k := range order {
+		out = append(out, failedFinding(k.kind, groups[k]))
+	}
+	if n := len(facts.Malformed); n > 0 {
+		out = append(out, Finding{
+			Severity: "error", Category: "malformed", rank: 2,
+			Title:  fmt.Sprintf("%d malformed frame%s", n, plural(n)),
+			Detail: "decoding stopped inside these frames: a header was cut short or inconsistent (frames " + frameList(facts.Malformed) + ")",
+			Frames: first(facts.Malformed), Filter: "_ws.malformed",
+		})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].rank < out[j].rank })
+	d := Diagnosis{Findings: out}
+	if len(out) == 0 {
+		d.Summary = fmt.Sprintf("No problems found: %d frame%s, %d TCP connection%s, %d UDP conversation%s.", facts.Frames, plural(facts.Frames), tcpCount, plural(tcpCount), udpCount, plural(udpCount))
+	} else {
+		d.Summary = fmt.Sprintf("%d finding%s in %d frame%s: %d TCP connection%s (%d without problems), %d UDP conversation%s.",
+			len(out), plural(len(out)), facts.Frames, plural(facts.Frames), tcpCount, plural(tcpCount), okCount, udpCount, plural(udpCount))
+	}
+	return d
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func first(fs []uint32) []uint32 {
+	if len(fs) > 100 {
+		return fs[:100]
+	}
+	return fs
+}
+
+// failedFinding describes connection attempts to one server that were refused or never answered.
+func failedFinding(kind string, cs []Conversation) Finding {
+	var streams, frames []uint32
+	syns := uint32(0)
+	from, to := cs[0].FirstTime, cs[0].LastTime
+	for _, c := range cs {
+		streams = append(streams, c.Stream)
+		syns += c.SYNs
+		frames = append(frames, c.SYNFrames...)
+		if c.RSTFrame != 0 {
+			frames = append(frames, c.RSTFrame)
+		}
+		from, to = min(from, c.FirstTime), max(to, c.LastTime)
+	}
+	sort.Slice(frames, func(i, j int) bool { return frames[i] < frames[j] })
+	server := cs[0].Server
+	attempts := fmt.Sprintf("%d connection attempt%s from %s to %s", len(cs), plural(len(cs)), cs[0].Client.Addr, server)
+	if kind == "refused" {
+		return Finding{
+			Severity: "error", Category: "failed-connection", rank: 0,
+			Title: attempts + " refused",
+			Detail: fmt.Sprintf("the server answered the SYN with a RST (frames %s): the host is up but nothing listens on port %d, or a firewall rejects the connection",
+				frameList(frames), server.Port),
+			Streams: streams, Frames: first(frames), Filter: streamFilter("tcp", streams),
+		}
+	}
+	retr := syns - uint32(len(cs))
+	return Finding{
+		Severity: "error", Category: "failed-connection", rank: 0,
+		Title: attempts + " never answered",
+		Detail: fmt.Sprintf("%d SYN%s (%d retransmission%s) over %s got no reply (frames %s): no reply at all: the server is down, unreachable, or a firewall drops the SYNs",
+			syns, plural(int(syns)), retr, plural(int(retr)), seconds(to-from), frameList(frames)),
+		Streams: streams, Frames: first(frames), Filter: streamFilter("tcp", streams),
+	}
+}
+
+// resetFinding describes a connection reset after it was established or carried data.
+func resetFinding(c Conversation) Finding {
+	who := "client " + c.Client.String()
+	if c.RSTSide == 1 {
+		who = "server " + c.Server.String()
+	}
+	return Finding{
+		Severity: "warning", Category: "reset", rank: 1,
+		Title: fmt.Sprintf("tcp.stream %d (%s → %s) reset by the %s", c.Stream, c.Client, c.Server, who),
+		Detail: fmt.Sprintf("RST in frame %d after %d bytes from the client and %d from the server, %s into the connection (state %s, history %s)",
+			c.RSTFrame, c.Payload[0], c.Payload[1], seconds(c.LastTime-c.FirstTime), c.State, c.History),
+		Streams: []uint32{c.Stream}, Frames: []uint32{c.RSTFrame}, Filter: streamFilter("tcp", []uint32{c.Stream}),
+	}
+}
+
+// lossFinding describes retransmissions, lost segments, duplicate ACKs and zero windows of a connection.
+func lossFinding(c Conversation) (Finding, bool) {
+	retr := c.Retrans[0] + c.Retrans[1]
+	lost := c.LostSegs[0] + c.LostSegs[1]
+	dups := c.DupAcks[0] + c.DupAcks[1]
+	zw := c.ZeroWindows[0] + c.ZeroWindows[1]
+	if retr == 0 && lost == 0 && dups == 0 && zw == 0 {
+		return Finding{}, false
+	}
+	var parts []string
+	data := c.DataPkts[0] + c.DataPkts[1]
+	if retr > 0 {
+		rate := 0.0
+		if data > 0 {
+			rate = 100 * float64(retr) / float64(data)
+		}
+		parts = append(parts, fmt.Sprintf("%d retransmission%s of %d data segments (%.1f%%; client %d, server %d)", retr, plural(int(retr)), data, rate, c.Retrans[0], c.Retrans[1]))
+	}
+	if lost > 0 {
+		parts = append(parts, fmt.Sprintf("%d segment%s not captured", lost, plural(int(lost))))
+	}
+	if dups > 0 {
+		parts = append(parts, fmt.Sprintf("%d duplicate ACK%s", dups, plural(int(dups))))
+	}
+	if zw > 0 {
+		parts = append(parts, fmt.Sprintf("%d zero-window advertisement%s (a receiver could not keep up)", zw, plural(int(zw))))
+	}
+	sev := "note"
+	if retr > 0 && (data == 0 || float64(retr)/float64(data) >= 0.01) || zw > 0 {
+		sev = "warning"
+	}
+	return Finding{
+		Severity: sev, Category: "loss", rank: 3,
+		Title:   fmt.Sprintf("tcp.stream %d (%s → %s): %s", c.Stream, c.Client, c.Server, strings.Join(parts[:1], "")),
+		Detail:  strings.Join(parts, ", "),
+		Streams: []uint32{c.Stream},
+		Filter:  streamFilter("tcp", []uint32{c.Stream}) + " && tcp.analysis.flags && !tcp.analysis.window_update",
+	}, true
+}

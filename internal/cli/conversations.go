@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+	"github.com/wirelens/wirelens/analysis"
+	"github.com/wirelens/wirelens/field"
+)
+
+type convOpts struct {
+	proto  string
+	format string
+}
+
+func conversationsCmd(g *globals) *cobra.Command {
+	o := &convOpts{}
+	c := &cobra.Command{
+		Use:   "conversations FILE",
+		Short: "List the TCP and UDP conversations: who talked to whom, how it went",
+		Long: "One row per conversation: stream number, client and server (the client sent the first SYN, else the\n" +
+			"first packet), the connection state and history in Zeek's conn_state/history vocabulary (S0: SYN not\n" +
+			"answered, REJ: refused, SF: normal open and close, RSTO/RSTR: reset by client/server, SH, OTH …), times,\n" +
+			"packets and bytes each way, retransmissions and the initial round-trip time.",
+		Example: "  wirelens conversations trace.pcap\n  wirelens conversations trace.pcap --proto tcp --format csv",
+		Args:    cobra.ExactArgs(1),
+		RunE:    func(cmd *cobra.Command, args []string) error { return runConversations(g, o, args[0]) },
+	}
+	c.Flags().StringVar(&o.proto, "proto", "", "only tcp or only udp conversations")
+	c.Flags().StringVar(&o.format, "format", "table", "output format: table, csv or json")
+	return c
+}
+
+func runConversations(g *globals, o *convOpts, path string) error {
+	f, err := parseFormat(o.format)
+	if err != nil {
+		return err
+	}
+	switch o.proto {
+	case "", "tcp", "udp":
+	default:
+		return &exitError{ExitError, fmt.Errorf("unknown --proto %q: use tcp or udp", o.proto)}
+	}
+	t, err := openTrace(path)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	var readErr error
+	for {
+		if _, err := t.Next(); err != nil {
+			readErr = err
+			break
+		}
+	}
+	cols := []column{
+		{name: "proto", width: 5}, {name: "stream", width: 6, right: true}, {name: "client", width: 22}, {name: "server", width: 22},
+		{name: "state", width: 6}, {name: "history", width: 10}, {name: "start", width: 12, right: true}, {name: "duration", width: 12, right: true},
+		{name: "packets_c2s", width: 7, right: true}, {name: "packets_s2c", width: 7, right: true},
+		{name: "bytes_c2s", width: 9, right: true}, {name: "bytes_s2c", width: 9, right: true},
+		{name: "retrans", width: 7, right: true}, {name: "irtt", width: 11, right: true},
+	}
+	w := newRowWriter(g.stdout, f, cols)
+	for _, c := range t.Conversations() {
+		if o.proto != "" && c.Proto != o.proto {
+			continue
+		}
+		w.row(convCells(c, t.Start))
+	}
+	if err := w.close(); err != nil {
+		return &exitError{ExitError, err}
+	}
+	return g.finish(t, path, readErr)
+}
+
+func convCells(c analysis.Conversation, start int64) [][]byte {
+	irtt := []byte{}
+	if c.IRTT != 0 {
+		irtt = field.AppendSeconds(nil, c.IRTT)
+	}
+	u := func(n uint64) []byte { return strconv.AppendUint(nil, n, 10) }
+	return [][]byte{
+		[]byte(c.Proto), u(uint64(c.Stream)), []byte(c.Client.String()), []byte(c.Server.String()),
+		[]byte(c.State), []byte(c.History),
+		field.AppendSeconds(nil, c.FirstTime-start), field.AppendSeconds(nil, c.LastTime-c.FirstTime),
+		u(c.Packets[0]), u(c.Packets[1]), u(c.Bytes[0]), u(c.Bytes[1]),
+		u(uint64(c.Retrans[0] + c.Retrans[1])), irtt,
+	}
+}

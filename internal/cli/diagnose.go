@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"github.com/wirelens/wirelens/analysis"
+)
+
+func diagnoseCmd(g *globals) *cobra.Command {
+	var format string
+	c := &cobra.Command{
+		Use:   "diagnose FILE",
+		Short: "Tell what went wrong in a trace, worst first",
+		Long: "Read the whole trace and report, worst first: connection attempts that failed (never answered or\n" +
+			"refused), connections reset mid-way, connections with loss (retransmissions, segments not captured,\n" +
+			"duplicate ACKs, zero windows) and malformed frames. Every finding names its frames and a filter that\n" +
+			"selects them (wirelens list FILE -f FILTER). A clean trace says so in one line.",
+		Example: "  wirelens diagnose trace.pcap\n  wirelens diagnose trace.pcap --format json",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := parseFormat(format)
+			if err != nil {
+				return err
+			}
+			path := args[0]
+			t, err := openTrace(path)
+			if err != nil {
+				return err
+			}
+			defer t.Close()
+			facts := analysis.TraceFacts{}
+			var readErr error
+			for {
+				p, err := t.Next()
+				if err != nil {
+					readErr = err
+					break
+				}
+				facts.Frames++
+				if p.Bad.Reason != "" {
+					facts.Malformed = append(facts.Malformed, uint32(p.Num))
+				}
+			}
+			d := analysis.Diagnose(t.Conversations(), facts)
+			w := bufio.NewWriter(g.stdout)
+			switch f {
+			case fmtJSON:
+				b, _ := json.MarshalIndent(d, "", "  ")
+				w.Write(b)
+				w.WriteString("\n")
+			case fmtCSV:
+				rows := newRowWriter(w, fmtCSV, []column{{name: "severity"}, {name: "category"}, {name: "title"}, {name: "detail"}, {name: "filter"}})
+				for _, x := range d.Findings {
+					rows.row([][]byte{[]byte(x.Severity), []byte(x.Category), []byte(x.Title), []byte(x.Detail), []byte(x.Filter)})
+				}
+				rows.close()
+			default:
+				fmt.Fprintln(w, d.Summary)
+				for _, x := range d.Findings {
+					fmt.Fprintf(w, "\n[%s] %s\n    %s\n", x.Severity, x.Title, x.Detail)
+					if x.Filter != "" {
+						fmt.Fprintf(w, "    wirelens list %s -f %q\n", path, x.Filter)
+					}
+				}
+			}
+			if err := w.Flush(); err != nil {
+				return &exitError{ExitError, err}
+			}
+			return g.finish(t, path, readErr)
+		},
+	}
+	c.Flags().StringVar(&format, "format", "table", "output format: table (a report), csv or json")
+	return c
+}
