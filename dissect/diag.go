@@ -165,7 +165,7 @@ func diagGetter(fn func(p *Packet, d Diag, dst []field.Value) []field.Value) get
 }
 
 var (
-	fDiag         = reg(field.Info{Abbrev: "diag", Name: "Diagnostics", Type: field.Protocol, Blurb: "the frame has at least one diagnostic"}, func(p *Packet, dst []field.Value) []field.Value {
+	fDiag = reg(field.Info{Abbrev: "diag", Name: "Diagnostics", Type: field.Protocol, Blurb: "the frame has at least one diagnostic"}, func(p *Packet, dst []field.Value) []field.Value {
 		if len(p.Diags()) > 0 {
 			dst = append(dst, field.Value{})
 		}
