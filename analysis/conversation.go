@@ -106,7 +106,7 @@ func (r *convRecord) letter(side int, l byte) {
 }
 
 // observe records one segment sent by key side `side` and adds the connection diagnostics to p.
-func (r *convRecord) observe(p *dissect.Packet, side int, s *segment, a *dissect.TCPAnalysis) {
+func (r *convRecord) observe(p *dissect.Packet, fwd *seqState, side int, s *segment, a *dissect.TCPAnalysis) {
 	if r.c.FirstFrame == 0 {
 		r.c.FirstFrame, r.c.FirstTime = s.frame, s.time
 		r.firstSide = side
@@ -172,7 +172,7 @@ func (r *convRecord) observe(p *dissect.Packet, side int, s *segment, a *dissect
 		r.zw[side]++
 		r.letter(side, 'w')
 	}
-	segmentDiags(p, r, side, s, a)
+	segmentDiags(p, fwd, side, s, a)
 	if rst {
 		if !r.rstSeen[0] && !r.rstSeen[1] {
 			r.c.RSTFrame = s.frame
@@ -184,16 +184,28 @@ func (r *convRecord) observe(p *dissect.Packet, side int, s *segment, a *dissect
 	}
 }
 
-// segmentDiags turns the TCP analysis verdicts of a segment into diagnostics.
-func segmentDiags(p *dissect.Packet, r *convRecord, side int, s *segment, a *dissect.TCPAnalysis) {
+// segmentDiags turns the TCP analysis verdicts of a segment into diagnostics. A retransmission names the
+// frame that first sent its first byte (the oldest unacknowledged segment covering it), else tshark's RTO
+// reference frame.
+func segmentDiags(p *dissect.Packet, fwd *seqState, side int, s *segment, a *dissect.TCPAnalysis) {
 	f := a.Flags
+	var orig uint32
+	if f&(dissect.TCPARetransmission|dissect.TCPAFastRetransmission) != 0 {
+		orig = a.RTOFrame
+		for _, u := range fwd.segs {
+			if u.frame != s.frame && !ltSeq(s.seq, u.seq) && (ltSeq(s.seq, u.nextseq) || u.seq == s.seq) {
+				orig = u.frame
+				break
+			}
+		}
+	}
 	switch {
 	case f&dissect.TCPARetransmission != 0 && s.has(dissect.TCPSyn):
-		p.AddDiag(dissect.Diag{Code: dissect.DiagSYNRetransmission, Frame: a.RTOFrame})
+		p.AddDiag(dissect.Diag{Code: dissect.DiagSYNRetransmission, Frame: orig})
 	case f&dissect.TCPARetransmission != 0:
-		p.AddDiag(dissect.Diag{Code: dissect.DiagRetransmission, Frame: a.RTOFrame})
+		p.AddDiag(dissect.Diag{Code: dissect.DiagRetransmission, Frame: orig})
 	case f&dissect.TCPAFastRetransmission != 0:
-		p.AddDiag(dissect.Diag{Code: dissect.DiagFastRetransmission, Frame: a.RTOFrame})
+		p.AddDiag(dissect.Diag{Code: dissect.DiagFastRetransmission, Frame: orig})
 	case f&dissect.TCPASpuriousRetransmission != 0:
 		p.AddDiag(dissect.Diag{Code: dissect.DiagSpuriousRetransmission})
 	case f&dissect.TCPAOutOfOrder != 0:

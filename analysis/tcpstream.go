@@ -137,7 +137,7 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 		}
 		analyzeSegment(c, fwd, rev, &seg, a)
 		fwd.seq.sacked = sackedBytes(dissect.FindTCPOption(h, 5))
-		c.rec.observe(p, side, &seg, a)
+		c.rec.observe(p, &fwd.seq, side, &seg, a)
 	}
 }
 

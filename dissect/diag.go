@@ -2,6 +2,7 @@ package dissect
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/wirelens/wirelens/field"
 )
@@ -140,6 +141,14 @@ func (p *Packet) AppendMessage(dst []byte, d Diag) []byte {
 		return append(dst, p.Bad.Reason...)
 	}
 	text := diagInfos[d.Code].text
+	if d.Frame == 0 {
+		// No related frame is known: drop the clause that would name it.
+		for _, clause := range []string{" of frame @", " in frame @"} {
+			if i := strings.Index(text, clause); i >= 0 {
+				text = text[:i] + text[i+len(clause):]
+			}
+		}
+	}
 	for i := 0; i < len(text); i++ {
 		switch {
 		case text[i] == '@':
