@@ -183,9 +183,9 @@ func failedFinding(kind string, cs []Conversation) Finding {
 
 // resetFinding describes a connection reset after it was established or carried data.
 func resetFinding(c Conversation) Finding {
-	who := "client " + c.Client.String()
+	who := "client"
 	if c.RSTSide == 1 {
-		who = "server " + c.Server.String()
+		who = "server"
 	}
 	return Finding{
 		Severity: "warning", Category: "reset", rank: 1,
@@ -229,7 +229,7 @@ func lossFinding(c Conversation) (Finding, bool) {
 	}
 	return Finding{
 		Severity: sev, Category: "loss", rank: 3,
-		Title:   fmt.Sprintf("tcp.stream %d (%s → %s): %s", c.Stream, c.Client, c.Server, strings.Join(parts[:1], "")),
+		Title:   fmt.Sprintf("tcp.stream %d (%s → %s) lost or repeated data", c.Stream, c.Client, c.Server),
 		Detail:  strings.Join(parts, ", "),
 		Streams: []uint32{c.Stream},
 		Filter:  streamFilter("tcp", []uint32{c.Stream}) + " && tcp.analysis.flags && !tcp.analysis.window_update",
