@@ -144,31 +144,46 @@ func AppendHexBytes(dst []byte, b []byte, sep byte) []byte {
 	return dst
 }
 
-// AppendEscaped appends text, with control characters and bytes that are not valid UTF-8 written as
-// escapes (\n, \xNN), as Wireshark's format_text does for field values.
+// AppendEscaped appends text as Wireshark's format_text shows field values: printable characters as they
+// are (backslash included), the C escapes \a \b \f \n \r \t \v, other control characters in octal (\ooo),
+// and each invalid UTF-8 sequence as U+FFFD.
 func AppendEscaped(dst []byte, b []byte) []byte {
-	for i := 0; i < len(b); i++ {
+	for i := 0; i < len(b); {
 		c := b[i]
 		if c >= utf8.RuneSelf {
-			if r, n := utf8.DecodeRune(b[i:]); r != utf8.RuneError && unicode.IsPrint(r) {
+			r, n := utf8.DecodeRune(b[i:])
+			switch {
+			case r == utf8.RuneError && n <= 1:
+				dst = utf8.AppendRune(dst, utf8.RuneError)
+			case unicode.IsPrint(r):
 				dst = append(dst, b[i:i+n]...)
-				i += n - 1
-				continue
+			default:
+				dst = append(dst, '\\', 'u')
+				dst = append(dst, hexDigits[r>>12&15], hexDigits[r>>8&15], hexDigits[r>>4&15], hexDigits[r&15])
 			}
+			i += max(n, 1)
+			continue
 		}
+		i++
 		switch {
-		case c == '\\':
-			dst = append(dst, '\\', '\\')
 		case c >= 0x20 && c < 0x7f:
 			dst = append(dst, c)
+		case c == '\a':
+			dst = append(dst, '\\', 'a')
+		case c == '\b':
+			dst = append(dst, '\\', 'b')
+		case c == '\f':
+			dst = append(dst, '\\', 'f')
 		case c == '\n':
 			dst = append(dst, '\\', 'n')
 		case c == '\r':
 			dst = append(dst, '\\', 'r')
 		case c == '\t':
 			dst = append(dst, '\\', 't')
+		case c == '\v':
+			dst = append(dst, '\\', 'v')
 		default:
-			dst = append(dst, '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
+			dst = append(dst, '\\', '0'+c>>6, '0'+c>>3&7, '0'+c&7)
 		}
 	}
 	return dst
