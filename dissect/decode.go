@@ -49,6 +49,7 @@ type Decoder struct {
 	first   int64
 	prev    int64
 	defrag  defragmenter
+	match   matchState // ICMP echo and ARP address matching across frames (icmp.go)
 	started bool
 }
 

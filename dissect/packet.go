@@ -130,6 +130,7 @@ type Packet struct {
 	// Fragment describes IP fragmentation seen in this frame.
 	Frag FragInfo
 
+	match   matchResult // this frame's ICMP echo / ARP matches (icmp.go)
 	diags   [maxDiags]Diag
 	nDiag   int
 	vals    []field.Value // reused by AppendField

@@ -501,7 +501,9 @@ func tcpTree(p *Packet, i int, t *Tree) {
 		t.Add(n, fTCPLen, field.Value{U: uint64(p.tcpLen(l))}, 0, 0)
 	}
 	t.Add(n, fTCPSeq, field.Value{U: uint64(p.tcpSeq(l, h))}, 4, 4).Label = "Sequence Number: " + strconv.FormatUint(uint64(p.tcpSeq(l, h)), 10) + map[bool]string{true: "    (relative sequence number)", false: ""}[p.TCP[l.Aux].Valid]
-	t.Add(n, fTCPSeqRaw, field.Value{U: uint64(binary.BigEndian.Uint32(h[4:]))}, 4, 4)
+	if !l.InError() {
+		t.Add(n, fTCPSeqRaw, field.Value{U: uint64(binary.BigEndian.Uint32(h[4:]))}, 4, 4)
+	}
 	if hl < 20 {
 		t.Text(n, "[Header cut short after "+strconv.Itoa(hl)+" bytes]", 0, hl)
 		return

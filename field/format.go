@@ -35,7 +35,7 @@ func (in *Info) AppendValue(dst []byte, v Value) []byte {
 	case Ether:
 		return AppendHexBytes(dst, v.B, ':')
 	case Bytes:
-		return AppendHexBytes(dst, v.B, ':')
+		return AppendHexBytes(dst, v.B, 0)
 	case String:
 		return AppendEscaped(dst, v.B)
 	case AbsTime:
@@ -128,6 +128,11 @@ func AppendIPv4(dst []byte, a uint32) []byte {
 func AppendIPv6(dst []byte, b []byte) []byte {
 	if len(b) != 16 {
 		return dst
+	}
+	// An IPv4-compatible address (the first 96 bits zero) is written "::a.b.c.d", as inet_ntop does.
+	if b[0]|b[1]|b[2]|b[3]|b[4]|b[5]|b[6]|b[7]|b[8]|b[9]|b[10]|b[11] == 0 && b[12]|b[13] != 0 {
+		dst = append(dst, ':', ':')
+		return AppendIPv4(dst, uint32(b[12])<<24|uint32(b[13])<<16|uint32(b[14])<<8|uint32(b[15]))
 	}
 	a := netip.AddrFrom16([16]byte(b))
 	return a.AppendTo(dst)
