@@ -164,8 +164,8 @@ func TestDuplicateAcksAndFastRetransmission(t *testing.T) {
 		{ms: 0, seq: 1000, flags: syn},
 		{fromServer: true, ms: 1, seq: 5000, ack: 1001, flags: synack},
 		{ms: 2, seq: 1001, ack: 5001, flags: ack},
-		{ms: 3, seq: 1001, ack: 5001, flags: psh, payload: 100}, // 4: lost on the way
-		{ms: 4, seq: 1101, ack: 5001, flags: psh, payload: 100}, // 5
+		{ms: 3, seq: 1001, ack: 5001, flags: psh, payload: 100},     // 4: lost on the way
+		{ms: 4, seq: 1101, ack: 5001, flags: psh, payload: 100},     // 5
 		{fromServer: true, ms: 5, seq: 5001, ack: 1001, flags: ack}, // 6: repeats the SYN+ACK's ack: dup #1 of frame 2
 		{fromServer: true, ms: 6, seq: 5001, ack: 1001, flags: ack}, // 7: dup #2
 		{fromServer: true, ms: 7, seq: 5001, ack: 1001, flags: ack}, // 8: dup #3
