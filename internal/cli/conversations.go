@@ -12,6 +12,7 @@ import (
 type convOpts struct {
 	proto  string
 	format string
+	filter string
 }
 
 func conversationsCmd(g *globals) *cobra.Command {
@@ -28,6 +29,7 @@ func conversationsCmd(g *globals) *cobra.Command {
 		RunE:    func(cmd *cobra.Command, args []string) error { return runConversations(g, o, args[0]) },
 	}
 	c.Flags().StringVar(&o.proto, "proto", "", "only tcp or only udp conversations")
+	c.Flags().StringVarP(&o.filter, "filter", "f", "", "display filter: only the conversations with at least one frame it selects")
 	c.Flags().StringVar(&o.format, "format", "table", "output format: table, csv or json")
 	return c
 }
@@ -42,6 +44,10 @@ func runConversations(g *globals, o *convOpts, path string) error {
 	default:
 		return &exitError{ExitError, fmt.Errorf("unknown --proto %q: use tcp or udp", o.proto)}
 	}
+	sel, err := newSelection(o.filter)
+	if err != nil {
+		return err
+	}
 	t, err := openTrace(path)
 	if err != nil {
 		return err
@@ -49,10 +55,12 @@ func runConversations(g *globals, o *convOpts, path string) error {
 	defer t.Close()
 	var readErr error
 	for {
-		if _, err := t.Next(); err != nil {
+		p, err := t.Next()
+		if err != nil {
 			readErr = err
 			break
 		}
+		sel.observe(p)
 	}
 	cols := []column{
 		{name: "proto", width: 5}, {name: "stream", width: 6, right: true}, {name: "client", width: 22}, {name: "server", width: 22},
@@ -62,7 +70,7 @@ func runConversations(g *globals, o *convOpts, path string) error {
 		{name: "retrans", width: 7, right: true}, {name: "irtt", width: 11, right: true},
 	}
 	w := newRowWriter(g.stdout, f, cols)
-	for _, c := range t.Conversations() {
+	for _, c := range sel.keep(t.Conversations()) {
 		if o.proto != "" && c.Proto != o.proto {
 			continue
 		}

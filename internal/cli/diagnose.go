@@ -10,7 +10,7 @@ import (
 )
 
 func diagnoseCmd(g *globals) *cobra.Command {
-	var format string
+	var format, filterText string
 	c := &cobra.Command{
 		Use:   "diagnose FILE",
 		Short: "Tell what went wrong in a trace, worst first",
@@ -26,6 +26,10 @@ func diagnoseCmd(g *globals) *cobra.Command {
 				return err
 			}
 			path := args[0]
+			sel, err := newSelection(filterText)
+			if err != nil {
+				return err
+			}
 			t, err := openTrace(path)
 			if err != nil {
 				return err
@@ -40,11 +44,14 @@ func diagnoseCmd(g *globals) *cobra.Command {
 					break
 				}
 				facts.Frames++
+				if !sel.observe(p) {
+					continue
+				}
 				if p.Bad.Reason != "" {
 					facts.Malformed = append(facts.Malformed, uint32(p.Num))
 				}
 			}
-			d := analysis.Diagnose(t.Conversations(), facts)
+			d := analysis.Diagnose(sel.keep(t.Conversations()), facts)
 			w := bufio.NewWriter(g.stdout)
 			switch f {
 			case fmtJSON:
@@ -73,5 +80,6 @@ func diagnoseCmd(g *globals) *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&format, "format", "table", "output format: table (a report), csv or json")
+	c.Flags().StringVarP(&filterText, "filter", "f", "", "display filter: diagnose only the conversations (and malformed frames) it selects")
 	return c
 }

@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"github.com/wirelens/wirelens/analysis"
+	"github.com/wirelens/wirelens/dissect"
+	"github.com/wirelens/wirelens/filter"
+)
+
+// selection remembers which conversations have at least one frame a display filter selects: commands
+// that report per conversation (conversations, diagnose) keep those. Analysis still sees every frame.
+type selection struct {
+	prog *filter.Program
+	all  bool
+	tcp  map[uint32]bool
+	udp  map[uint32]bool
+}
+
+func newSelection(text string) (*selection, error) {
+	s := &selection{all: text == "", tcp: map[uint32]bool{}, udp: map[uint32]bool{}}
+	if s.all {
+		return s, nil
+	}
+	prog, err := compileFilter(text)
+	if err != nil {
+		return nil, err
+	}
+	s.prog = prog
+	return s, nil
+}
+
+// observe records the conversations of p if the filter selects it, and reports whether it did.
+func (s *selection) observe(p *dissect.Packet) bool {
+	if s.all {
+		return true
+	}
+	if !s.prog.Match(p) {
+		return false
+	}
+	for i := 0; i < p.N; i++ {
+		l := &p.Layers[i]
+		switch {
+		case l.Proto == dissect.ProtoTCP && p.TCP[l.Aux].Valid:
+			s.tcp[p.TCP[l.Aux].Stream] = true
+		case l.Proto == dissect.ProtoUDP && p.UDP[l.Aux].Valid:
+			s.udp[p.UDP[l.Aux].Stream] = true
+		}
+	}
+	return true
+}
+
+// keep filters conversations to the selected ones.
+func (s *selection) keep(cs []analysis.Conversation) []analysis.Conversation {
+	if s.all {
+		return cs
+	}
+	out := cs[:0:0]
+	for _, c := range cs {
+		if c.Proto == "tcp" && s.tcp[c.Stream] || c.Proto == "udp" && s.udp[c.Stream] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
