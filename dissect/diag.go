@@ -23,7 +23,20 @@ const (
 	SevError
 )
 
-var sevNames = [...]string{"", "chat", "note", "warning", "error"}
+var (
+	sevNames = [...]string{"", "chat", "note", "warning", "error"}
+	sevBytes = [...][]byte{nil, []byte("chat"), []byte("note"), []byte("warning"), []byte("error")}
+	// catBytes holds each category as bytes, so that the diag.category field allocates nothing.
+	catBytes = map[string][]byte{}
+)
+
+func init() {
+	for _, in := range diagInfos {
+		if in.category != "" {
+			catBytes[in.category] = []byte(in.category)
+		}
+	}
+}
 
 func (s Severity) String() string { return sevNames[s] }
 
@@ -182,11 +195,11 @@ var (
 	})
 	fDiagSeverity = reg(field.Info{Abbrev: "diag.severity", Name: "Severity", Type: field.String, Blurb: "error, warning, note or chat"},
 		diagGetter(func(p *Packet, d Diag, dst []field.Value) []field.Value {
-			return append(dst, field.Value{B: []byte(d.Severity().String())})
+			return append(dst, field.Value{B: sevBytes[d.Severity()]})
 		}))
 	fDiagCategory = reg(field.Info{Abbrev: "diag.category", Name: "Category", Type: field.String, Blurb: "connection, sequence, window or malformed"},
 		diagGetter(func(p *Packet, d Diag, dst []field.Value) []field.Value {
-			return append(dst, field.Value{B: []byte(d.Category())})
+			return append(dst, field.Value{B: catBytes[d.Category()]})
 		}))
 	fDiagMessage = reg(field.Info{Abbrev: "diag.message", Name: "Message", Type: field.String, Blurb: "the diagnostic in words"},
 		diagGetter(func(p *Packet, d Diag, dst []field.Value) []field.Value {
