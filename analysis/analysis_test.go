@@ -16,7 +16,8 @@ type seg struct {
 	seq, ack   uint32
 	flags      uint16
 	payload    int
-	win        uint16
+	win        uint16 // 0: 8192
+	zeroWin    bool   // send a window of 0
 }
 
 func frameOf(s seg) []byte {
@@ -42,6 +43,9 @@ func frameOf(s seg) []byte {
 	win := s.win
 	if win == 0 {
 		win = 8192
+	}
+	if s.zeroWin {
+		win = 0
 	}
 	binary.BigEndian.PutUint16(tcp[14:], win)
 	return b
@@ -177,5 +181,41 @@ func TestDuplicateAcksAndFastRetransmission(t *testing.T) {
 	}
 	if r.flags[8]&dissect.TCPAFastRetransmission == 0 || !has(r.diags[8], "Fast retransmission of frame 4 after duplicate ACKs") {
 		t.Errorf("fast retransmission: %b %v", r.flags[8], r.diags[8])
+	}
+}
+
+func TestZeroWindowProbeAndReusedPorts(t *testing.T) {
+	segs := []seg{
+		{ms: 0, seq: 1000, flags: syn},
+		{fromServer: true, ms: 1, seq: 5000, ack: 1001, flags: synack},
+		{ms: 2, seq: 1001, ack: 5001, flags: ack},
+		{ms: 3, seq: 1001, ack: 5001, flags: psh, payload: 100},
+		{fromServer: true, ms: 4, seq: 5001, ack: 1101, flags: ack, zeroWin: true},   // 5: zero window
+		{ms: 500, seq: 1101, ack: 5001, flags: psh, payload: 1},                      // 6: zero window probe
+		{fromServer: true, ms: 501, seq: 5001, ack: 1101, flags: ack, zeroWin: true}, // 7: its ACK
+		{fromServer: true, ms: 900, seq: 5001, ack: 1101, flags: ack},                // 8: window update
+	}
+	r := play(segs)
+	want := []dissect.TCPAFlag{4: dissect.TCPAZeroWindow, 5: dissect.TCPAZeroWindowProbe, 6: dissect.TCPAZeroWindowProbeAck | dissect.TCPAZeroWindow, 7: dissect.TCPAWindowUpdate}
+	for i, w := range want {
+		if w != 0 && r.flags[i] != w {
+			t.Errorf("frame %d: flags %b, want %b", i+1, r.flags[i], w)
+		}
+	}
+	if !has(r.diags[4], "Zero window: the receiver cannot take more data") {
+		t.Errorf("frame 5 diagnostics %v", r.diags[4])
+	}
+	// Port reuse: the same ports, a new ISN after the connection closed.
+	reuse := []seg{
+		{ms: 0, seq: 1000, flags: syn},
+		{fromServer: true, ms: 1, seq: 5000, ack: 1001, flags: synack},
+		{ms: 2, seq: 1001, ack: 5001, flags: finack},
+		{fromServer: true, ms: 3, seq: 5001, ack: 1002, flags: finack},
+		{ms: 4, seq: 1002, ack: 5002, flags: ack},
+		{ms: 5000, seq: 777777, flags: syn},
+	}
+	r = play(reuse)
+	if len(r.convs) != 2 || r.flags[5]&dissect.TCPAReusedPorts == 0 || !has(r.diags[5], "Port numbers reused: a new connection on the ports of an earlier one") {
+		t.Errorf("reuse: %d conversations, flags %b, diags %v", len(r.convs), r.flags[5], r.diags[5])
 	}
 }
