@@ -114,6 +114,7 @@ func (d *Decoder) run(p *Packet, pr Proto, off int, flags uint8) {
 			buf = p.Data
 		}
 		n := p.N
+		p.quoted = flags&layerInError != 0
 		pr, off = dec(d, p, buf, off, flags)
 		if p.N > n {
 			flags = p.Layers[p.N-1].Flags
@@ -130,8 +131,9 @@ func (p *Packet) push(pr Proto, off, hdr, end int, flags uint8) *Layer {
 }
 
 // malformed records that decoding of pr stopped for reason.
+// Inside the packet quoted by an ICMP error, where a cut is the rule, nothing counts as malformed.
 func (p *Packet) malformed(pr Proto, reason string) {
-	if p.Bad.Proto == ProtoNone {
+	if p.Bad.Proto == ProtoNone && !p.quoted {
 		p.Bad = Malformed{Proto: pr, Reason: reason}
 	}
 }

@@ -113,6 +113,7 @@ type Packet struct {
 	Data   []byte // the captured bytes
 	reasm  []byte // a reassembled IP datagram's payload, for layers with Buf == 1
 	curBuf uint8  // the buffer the decoder is reading: 0 Data, 1 reasm
+	quoted bool   // the decoder is inside an ICMP error's quoted packet
 
 	Layers [MaxLayers]Layer
 	N      int // number of layers in Layers

@@ -77,10 +77,11 @@ func decodeUDP(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto, 
 		end = off + ulen
 	}
 	p.push(ProtoUDP, off, 8, end, flags).Aux = aux
-	if inErr || off+8 >= end {
+	if off+8 >= end {
 		return ProtoNone, 0
 	}
-	if pr := portProto(byUDPPort, binary.BigEndian.Uint16(b), binary.BigEndian.Uint16(b[2:])); pr != ProtoNone {
+	// The payload goes on to its protocol even inside an ICMP error, as in tshark (a quoted DNS query).
+	if pr := portProto(byUDPPort, binary.BigEndian.Uint16(b), binary.BigEndian.Uint16(b[2:])); pr == ProtoDNS || pr != ProtoNone && !inErr {
 		return pr, off + 8
 	}
 	p.pushData(buf[:end], off+8, flags)
