@@ -41,9 +41,16 @@ func (l *Lab) StartCapture() *Capture {
 	n := len(l.captures) + 1
 	l.mu.Unlock()
 	path := filepath.Join(l.dir, fmt.Sprintf("capture-%d.pcap", n))
+	return l.startTcpdump(path, "-U", "--immediate-mode", "-B", "32768")
+}
+
+// startTcpdump runs tcpdump -i veth0 -w path with the extra options in the client namespace and returns
+// once it is capturing; the test fails if it exits or does not start within 20 s.
+func (l *Lab) startTcpdump(path string, opts ...string) *Capture {
+	l.t.Helper()
 	c := &Capture{l: l, path: path, Settle: 300 * time.Millisecond, done: make(chan struct{})}
-	c.cmd = command(context.Background(), "ip", "netns", "exec", l.ClientNS, "tcpdump", "-i", Iface, "-w", path, "-U",
-		"--immediate-mode", "-B", "32768", "-Z", "root", "-n")
+	args := append([]string{"ip", "netns", "exec", l.ClientNS, "tcpdump", "-i", Iface, "-w", path}, opts...)
+	c.cmd = command(context.Background(), append(args, "-Z", "root", "-n")...)
 	pipe, err := c.cmd.StderrPipe()
 	if err != nil {
 		l.t.Fatalf("netlab: %v", err)

@@ -393,47 +393,5 @@ func (d *nsDialer) close() {
 // kernel buffer of bufKiB, for captures of high rates.
 func (l *Lab) startCaptureTo(path string, bufKiB int) *Capture {
 	l.t.Helper()
-	c := &Capture{l: l, path: path, Settle: 300 * time.Millisecond, done: make(chan struct{})}
-	c.cmd = command(context.Background(), "ip", "netns", "exec", l.ClientNS, "tcpdump", "-i", Iface, "-w", path,
-		"-B", strconv.Itoa(bufKiB), "-Z", "root", "-n")
-	pipe, err := c.cmd.StderrPipe()
-	if err != nil {
-		l.t.Fatalf("netlab: %v", err)
-	}
-	if err := start(c.cmd); err != nil {
-		l.t.Fatalf("netlab: starting tcpdump: %v", err)
-	}
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(pipe)
-		once := false
-		for sc.Scan() {
-			c.mu.Lock()
-			c.stderr.Write(sc.Bytes())
-			c.stderr.WriteByte('\n')
-			c.mu.Unlock()
-			if !once && bytes.Contains(sc.Bytes(), []byte("listening on")) {
-				once = true
-				close(ready)
-			}
-		}
-		err := c.cmd.Wait()
-		c.mu.Lock()
-		c.waitErr = err
-		c.mu.Unlock()
-		close(c.done)
-	}()
-	l.mu.Lock()
-	l.captures = append(l.captures, c)
-	l.mu.Unlock()
-	select {
-	case <-ready:
-		return c
-	case <-c.done:
-		l.t.Fatalf("netlab: tcpdump exited: %s", c.output())
-	case <-time.After(20 * time.Second):
-		c.stop(false)
-		l.t.Fatalf("netlab: tcpdump did not start capturing within 20 s: %s", c.output())
-	}
-	return nil
+	return l.startTcpdump(path, "-B", strconv.Itoa(bufKiB))
 }
