@@ -23,7 +23,8 @@ func showCmd(g *globals) *cobra.Command {
 		Use:   "show FILE N [N...]",
 		Short: "Show the details tree of messages",
 		Long: "Show every layer and field of the given messages: the value, its meaning and the field's filter name.\n" +
-			"N is a frame number, a range such as 5-9, or all.",
+			"N is a frame number, a range such as 5-9, or all. A file is read twice, so that diagnostics only the\n" +
+			"whole trace can give (a SYN never answered) are listed too; standard input is read once.",
 		Example: "  wirelens show trace.pcap 12\n  wirelens show trace.pcap 5-9 --hex\n  wirelens show trace.pcap all --format json",
 		Args:    cobra.MinimumNArgs(2),
 		RunE:    func(cmd *cobra.Command, args []string) error { return runShow(g, o, args[0], args[1:]) },
