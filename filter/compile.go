@@ -2,6 +2,7 @@ package filter
 
 import (
 	"bytes"
+	"cmp"
 	"regexp"
 	"strings"
 
@@ -893,25 +894,9 @@ func b2u(u uint64) uint64 {
 	return 0
 }
 
-func cmpU(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
+func cmpU(a, b uint64) int { return cmp.Compare(a, b) }
 
-func cmpI(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
+func cmpI(a, b int64) int { return cmp.Compare(a, b) }
 
 // cmpPrefix compares the first n bits of two addresses.
 func cmpPrefix(a, b []byte, n int) int {
