@@ -105,6 +105,13 @@ func (t *Trace) Next() (*dissect.Packet, error) {
 		t.Start = p.TimeNS
 	}
 	t.Frames++
+	t.analyze(p)
+	return p, nil
+}
+
+// analyze runs every analyzer over one decoded packet, in capture order. It is the only place where
+// analyzers are called: a new analyzer (HTTP, DNS pairing, …) is added here.
+func (t *Trace) analyze(p *dissect.Packet) {
 	t.tcp.Observe(p)
 	t.udp.Observe(p)
 	if t.late != nil {
@@ -112,7 +119,6 @@ func (t *Trace) Next() (*dissect.Packet, error) {
 			p.AddDiag(d)
 		}
 	}
-	return p, nil
 }
 
 // Conversations returns the TCP conversations, then the UDP ones, seen so far (all of them once the trace
