@@ -62,7 +62,14 @@ func NewDecoder() *Decoder {
 
 // Decode decodes the next frame. The returned Packet is valid until the next call to Decode and borrows f.Data.
 func (d *Decoder) Decode(f *capture.Frame) *Packet {
-	p := &d.pkt
+	d.DecodeTo(f, &d.pkt)
+	return &d.pkt
+}
+
+// DecodeTo decodes the next frame into p, a Packet the caller owns, so that several decoded packets can be
+// in flight at once (a pipeline decodes ahead of the analysis). p borrows f.Data and, when the frame
+// completes an IP datagram, the Decoder's reassembly buffer until the next call: KeepReassembled copies it.
+func (d *Decoder) DecodeTo(f *capture.Frame, p *Packet) {
 	p.reset()
 	d.n++
 	if !d.started {
@@ -93,7 +100,6 @@ func (d *Decoder) Decode(f *capture.Frame) *Packet {
 		pr = ProtoUnsupported
 	}
 	d.run(p, pr, 0, 0)
-	return p
 }
 
 // run decodes layers starting with pr at off in the current buffer until a decoder stops.

@@ -223,3 +223,15 @@ func (p *Packet) alloc(n int) []byte {
 
 // Reassembled returns the reassembled IP payload completed in this frame, or nil.
 func (p *Packet) Reassembled() []byte { return p.reasm }
+
+// KeepReassembled copies the reassembled IP payload of this frame (if any) into buf, reused, and points the
+// packet at the copy, so that the packet stays valid after the Decoder decodes further frames. It returns
+// the buffer to pass again next time.
+func (p *Packet) KeepReassembled(buf []byte) []byte {
+	if p.reasm == nil {
+		return buf
+	}
+	buf = append(buf[:0], p.reasm...)
+	p.reasm = buf
+	return buf
+}

@@ -24,13 +24,16 @@ type Options struct {
 
 // Trace is an open trace being read frame by frame.
 type Trace struct {
-	path  string
-	file  *capture.File
-	dec   *dissect.Decoder
-	tcp   *analysis.TCPStreams
-	udp   *analysis.UDPStreams
-	frame capture.Frame
-	late  map[uint32][]dissect.Diag
+	path string
+	file *capture.File
+	dec  *dissect.Decoder
+	tcp  *analysis.TCPStreams
+	udp  *analysis.UDPStreams
+	late map[uint32][]dissect.Diag
+	pl   *pipeline // the read/decode goroutine (pipeline.go), started by the first Next
+	cur  *batch    // the batch Next is handing out
+	i    int       // the next packet of cur
+	err  error     // the error Next returns once cur is done
 	// Start is the time of the first frame (ns since the Unix epoch); Frames counts the frames read.
 	Start  int64
 	Frames int
@@ -82,31 +85,68 @@ func open(path string) (*Trace, error) {
 	return &Trace{path: path, file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams()}, nil
 }
 
-// Close closes the file.
-func (t *Trace) Close() error { return t.file.Close() }
+// Close stops the reading goroutine and closes the file. Packets returned before are no longer valid.
+func (t *Trace) Close() error {
+	t.stopPipeline()
+	return t.file.Close()
+}
 
-// Reader returns the underlying capture reader (format, interfaces, comments).
+// Reader returns the underlying capture reader (format, interfaces, comments). The reader runs ahead of
+// Next in its own goroutine: use it before the first call to Next or after Next has returned an error.
 func (t *Trace) Reader() *capture.Reader { return t.file.Reader }
 
 // Next returns the next decoded and analyzed packet, valid until the next call. At the end it returns
-// io.EOF; if the file was cut short, Truncated says where. Other errors are read errors.
+// io.EOF; if the file was cut short, Truncated says where. Other errors are read errors. Once it has
+// returned an error it returns the same error again.
 func (t *Trace) Next() (*dissect.Packet, error) {
-	err := t.file.Next(&t.frame)
-	if err != nil {
-		var te *capture.TruncatedError
-		if errors.As(err, &te) {
-			t.Truncated = te
-			return nil, io.EOF
+	if t.cur == nil || t.i == t.cur.n {
+		if !t.fetch() {
+			return nil, t.err
 		}
-		return nil, err
 	}
-	p := t.dec.Decode(&t.frame)
+	p := &t.cur.pkts[t.i]
+	t.i++
 	if t.Frames == 0 {
 		t.Start = p.TimeNS
 	}
 	t.Frames++
 	t.analyze(p)
 	return p, nil
+}
+
+// fetch moves to the next non-empty batch, handing the finished one back to the producer. It returns
+// false, with t.err set, at the end of the frames.
+func (t *Trace) fetch() bool {
+	if t.err != nil {
+		return false
+	}
+	if t.pl == nil {
+		t.startPipeline()
+	}
+	for {
+		if b := t.cur; b != nil {
+			t.cur = nil
+			if b.err != nil {
+				t.setErr(b.err)
+				return false
+			}
+			t.pl.free <- b // never blocks: the channel holds every batch there is
+		}
+		t.cur, t.i = <-t.pl.full, 0
+		if t.cur.n > 0 {
+			return true
+		}
+	}
+}
+
+// setErr records the reader's error: a truncated file ends the frames like io.EOF and says where.
+func (t *Trace) setErr(err error) {
+	var te *capture.TruncatedError
+	if errors.As(err, &te) {
+		t.Truncated = te
+		err = io.EOF
+	}
+	t.err = err
 }
 
 // analyze runs every analyzer over one decoded packet, in capture order. It is the only place where

@@ -1,0 +1,57 @@
+// Command wlprof runs one wirelens command line under the CPU profiler (or the heap profiler) and writes
+// the profile, so that `go tool pprof` can say where the time of, say, `wirelens diagnose FILE` goes:
+//
+//	go run ./bench/wlprof -cpuprofile bench/out/diagnose.prof diagnose bench/out/http-1G.pcap
+//	go tool pprof -top bench/out/diagnose.prof
+//
+// The command's output goes to /dev/null.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/pprof"
+
+	"github.com/wirelens/wirelens/internal/cli"
+)
+
+func main() {
+	cpu := flag.String("cpuprofile", "", "write a CPU profile to this file")
+	mem := flag.String("memprofile", "", "write a heap profile (in use at the end) to this file")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: wlprof [-cpuprofile F] [-memprofile F] WIRELENS-ARGS...")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if *cpu != "" {
+		f, err := os.Create(*cpu)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "wlprof:", err)
+			os.Exit(2)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "wlprof:", err)
+			os.Exit(2)
+		}
+	}
+	code := cli.Main(flag.Args(), io.Discard, os.Stderr)
+	if *cpu != "" {
+		pprof.StopCPUProfile()
+	}
+	if *mem != "" {
+		runtime.GC()
+		f, err := os.Create(*mem)
+		if err == nil {
+			err = pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "wlprof:", err)
+			os.Exit(2)
+		}
+	}
+	os.Exit(code)
+}

@@ -1,0 +1,160 @@
+package engine
+
+import (
+	"sync"
+
+	"github.com/wirelens/wirelens/capture"
+	"github.com/wirelens/wirelens/dissect"
+)
+
+// The read/decode stage runs in its own goroutine, ahead of the analysis and of the command that calls
+// Trace.Next, so that a trace is processed on two cores. Decoded packets travel in batches (one channel
+// operation per batch, not per packet) and come out in capture order: there is one producer and one
+// consumer, and the analyzers still see every frame in order in Trace.analyze.
+//
+// A batch owns its packets and, when the reader's bytes are only valid until its next call (a gzip stream,
+// standard input, a pipe), a copy of the frames' bytes. Batches are recycled: nothing is allocated per
+// packet once the pipeline runs.
+
+const (
+	batchFrames = 64        // packets per batch
+	batchBytes  = 256 << 10 // initial size of a batch's copy of the frame bytes
+	maxInFlight = 4         // batches allocated per trace at most (decoded ahead, being analyzed)
+)
+
+// batch is a run of consecutive decoded frames.
+type batch struct {
+	pkts  [batchFrames]dissect.Packet
+	reasm [batchFrames][]byte // each packet's copy of its reassembled IP payload, reused
+	n     int
+	arena []byte // the frames' bytes, when the reader reuses its buffer
+	err   error  // the reader's error after the n frames (io.EOF at the end), or nil
+}
+
+// batches keeps the batches of closed traces for the next trace (a command or a test may open many small
+// traces; a batch is some 300 KB).
+var batches = sync.Pool{New: func() any { return new(batch) }}
+
+type pipeline struct {
+	free chan *batch // batches the consumer is done with
+	full chan *batch // decoded batches, in capture order
+	stop chan struct{}
+	done chan struct{} // closed when the producer has returned
+	// stable is true when the reader's frame bytes stay valid until the file is closed (memory-mapped),
+	// so they need no copy.
+	stable bool
+}
+
+// startPipeline starts the producer. It is called by the first Next, so that Reader can be used before.
+func (t *Trace) startPipeline() {
+	pl := &pipeline{
+		free:   make(chan *batch, maxInFlight),
+		full:   make(chan *batch, maxInFlight),
+		stop:   make(chan struct{}),
+		done:   make(chan struct{}),
+		stable: t.file.Stable(),
+	}
+	t.pl = pl
+	go t.produce(pl)
+}
+
+// stopPipeline stops the producer and waits for it, so that the file can be closed under it.
+func (t *Trace) stopPipeline() {
+	if t.pl == nil {
+		return
+	}
+	close(t.pl.stop)
+	<-t.pl.done
+	// The producer has returned: every batch is in one of the channels or is t.cur.
+	for {
+		select {
+		case b := <-t.pl.free:
+			batches.Put(b)
+			continue
+		case b := <-t.pl.full:
+			batches.Put(b)
+			continue
+		default:
+		}
+		break
+	}
+	if t.cur != nil {
+		batches.Put(t.cur)
+		t.cur = nil
+	}
+	t.pl = nil
+}
+
+// produce reads and decodes frames into batches until the reader fails or ends (the last batch carries the
+// error) or the pipeline is stopped.
+func (t *Trace) produce(pl *pipeline) {
+	defer close(pl.done)
+	var fr capture.Frame
+	pending := false // fr holds a frame read but not yet decoded (it did not fit in the last batch)
+	allocated := 0
+	for {
+		var b *batch
+		select {
+		case b = <-pl.free:
+		default:
+			if allocated < maxInFlight {
+				b = batches.Get().(*batch)
+				allocated++
+				break
+			}
+			select {
+			case b = <-pl.free:
+			case <-pl.stop:
+				return
+			}
+		}
+		b.n, b.err, b.arena = 0, nil, b.arena[:0]
+		for b.n < batchFrames {
+			if !pending {
+				if err := t.file.Next(&fr); err != nil {
+					b.err = err
+					break
+				}
+			}
+			pending = false
+			if !pl.stable && !b.keep(&fr) {
+				pending = true
+				break
+			}
+			p := &b.pkts[b.n]
+			t.dec.DecodeTo(&fr, p)
+			b.reasm[b.n] = p.KeepReassembled(b.reasm[b.n])
+			b.n++
+		}
+		select {
+		case pl.full <- b:
+		case <-pl.stop:
+			return
+		}
+		if b.err != nil {
+			return
+		}
+	}
+}
+
+// keep copies the frame's bytes (and comment) into the batch's arena and points fr at the copy. It
+// returns false when they do not fit and the batch already holds frames: fr then goes into the next batch.
+// The arena never grows under frames already copied.
+func (b *batch) keep(fr *capture.Frame) bool {
+	need := len(fr.Data) + len(fr.Comment)
+	if len(b.arena)+need > cap(b.arena) {
+		if b.n > 0 {
+			return false
+		}
+		b.arena = make([]byte, 0, max(need, batchBytes))
+	}
+	off := len(b.arena)
+	b.arena = append(b.arena, fr.Data...)
+	fr.Data = b.arena[off:len(b.arena):len(b.arena)]
+	if fr.Comment != nil {
+		off = len(b.arena)
+		b.arena = append(b.arena, fr.Comment...)
+		fr.Comment = b.arena[off:len(b.arena):len(b.arena)]
+	}
+	return true
+}
