@@ -100,8 +100,6 @@ type Reader struct {
 	base int64 // stream offset of buf[0]
 	rerr error // sticky error from src (io.EOF at its end)
 	full bool  // the last refill filled the whole buffer
-	// stable: buf is the whole input (a memory-mapped file) and is never moved or reused.
-	stable bool
 
 	format     Format
 	compressed bool
@@ -292,10 +290,6 @@ func (r *Reader) Compressed() bool { return r.compressed }
 // over all sections. Frame.Interface indexes this slice. The caller must not
 // modify it.
 func (r *Reader) Interfaces() []Interface { return r.ifaces }
-
-// Stable reports whether the bytes of the frames Next returns stay valid until the file is closed (the
-// file is memory-mapped), rather than only until the next call.
-func (r *Reader) Stable() bool { return r.stable }
 
 // Comments returns the comments (opt_comment) of the pcapng section headers
 // seen so far; nil for pcap.
