@@ -49,22 +49,40 @@ type Conversation struct {
 	Refused     bool     // the server answered the SYN with a RST
 }
 
-// convRecord accumulates a Conversation while the trace is read. Sides are indexed as in the key
-// (0: key.a, 1: key.b) until the client is known.
+// convFacts are the facts of a Conversation that are gathered frame by frame; the rest of it is derived
+// when the conversation is reported. Sides are key sides.
+type convFacts struct {
+	FirstFrame  uint32
+	LastFrame   uint32
+	FirstTime   int64
+	LastTime    int64
+	SYNFrame    uint32
+	SYNs        uint32
+	SYNAckFrame uint32
+	RSTFrame    uint32
+	SYNFrames   []uint32
+	RSTSide     int8
+	Refused     bool
+}
+
+// convRecord accumulates a Conversation while the trace is read, compactly: it is kept for every
+// conversation until the end of the trace. Sides are indexed as in the key (0: key.a, 1: key.b) until the
+// client is known.
 type convRecord struct {
-	c          Conversation
-	ep         [2]Endpoint
-	client     int // key side of the client, -1 unknown
-	firstSide  int
-	synSide    int
+	c          convFacts
+	key        convKey // the endpoints
+	client     int8    // key side of the client, -1 unknown
+	firstSide  int8
+	synSide    int8
 	synSeen    [2]bool
 	synAckSeen [2]bool
 	finSeen    [2]bool
 	rstSeen    [2]bool
 	dataSeen   [2]bool
 	ackSeen    [2]bool
-	hist       []byte
-	histSeen   [2]uint32 // letters already recorded per side (bit per letter)
+	nhist      uint8
+	hist       [2 * len(histLetters)]byte // each letter at most once per side
+	histSeen   [2]uint16                  // letters already recorded per side (bit per letter)
 	pkts       [2]uint64
 	bytes      [2]uint64
 	payload    [2]uint64
@@ -83,7 +101,7 @@ func endpointOf(a [16]byte, port uint16) Endpoint {
 }
 
 func (r *convRecord) init(k convKey) {
-	r.ep = [2]Endpoint{endpointOf(k.a, k.pa), endpointOf(k.b, k.pb)}
+	r.key = k
 	r.client = -1
 	r.firstSide = -1
 	r.synSide = -1
@@ -102,14 +120,15 @@ func (r *convRecord) letter(side int, l byte) {
 			break
 		}
 	}
-	r.hist = append(r.hist, l|byte(side)<<7) // the side is resolved to case once the client is known
+	r.hist[r.nhist] = l | byte(side)<<7 // the side is resolved to case once the client is known
+	r.nhist++
 }
 
 // observe records one segment sent by key side `side` and adds the connection diagnostics to p.
 func (r *convRecord) observe(p *dissect.Packet, fwd *seqState, side int, s *segment, a *dissect.TCPAnalysis) {
 	if r.c.FirstFrame == 0 {
 		r.c.FirstFrame, r.c.FirstTime = s.frame, s.time
-		r.firstSide = side
+		r.firstSide = int8(side)
 	}
 	r.c.LastFrame, r.c.LastTime = s.frame, s.time
 	r.pkts[side]++
@@ -120,13 +139,13 @@ func (r *convRecord) observe(p *dissect.Packet, fwd *seqState, side int, s *segm
 	case syn && !ack:
 		r.synSeen[side] = true
 		if r.client < 0 {
-			r.client = side
+			r.client = int8(side)
 		}
 		if r.synSide < 0 {
-			r.synSide = side
+			r.synSide = int8(side)
 			r.c.SYNFrame = s.frame
 		}
-		if side == r.synSide {
+		if side == int(r.synSide) {
 			r.c.SYNs++
 			if len(r.c.SYNFrames) < 16 {
 				r.c.SYNFrames = append(r.c.SYNFrames, s.frame)
@@ -136,7 +155,7 @@ func (r *convRecord) observe(p *dissect.Packet, fwd *seqState, side int, s *segm
 	case syn && ack:
 		r.synAckSeen[side] = true
 		if r.client < 0 {
-			r.client = 1 - side
+			r.client = int8(1 - side)
 		}
 		if r.c.SYNAckFrame == 0 {
 			r.c.SYNAckFrame = s.frame
@@ -176,7 +195,7 @@ func (r *convRecord) observe(p *dissect.Packet, fwd *seqState, side int, s *segm
 	if rst {
 		if !r.rstSeen[0] && !r.rstSeen[1] {
 			r.c.RSTFrame = s.frame
-			r.c.RSTSide = side
+			r.c.RSTSide = int8(side)
 		}
 		r.rstSeen[side] = true
 		r.letter(side, 'r')
@@ -238,7 +257,7 @@ func segmentDiags(p *dissect.Packet, fwd *seqState, side int, s *segment, a *dis
 // resetDiag: a RST from the side that received a SYN, before any SYN+ACK, refuses the connection;
 // any other RST resets it, and the diagnostic says by whom.
 func (r *convRecord) resetDiag(p *dissect.Packet, side int) {
-	if r.synSide >= 0 && side != r.synSide && !r.synAckSeen[side] && !r.dataSeen[side] {
+	if r.synSide >= 0 && side != int(r.synSide) && !r.synAckSeen[side] && !r.dataSeen[side] {
 		r.c.Refused = true
 		p.AddDiag(dissect.Diag{Code: dissect.DiagRefused, Frame: r.c.SYNFrame})
 		return
@@ -252,9 +271,9 @@ func (r *convRecord) resetDiag(p *dissect.Packet, side int) {
 
 func (r *convRecord) clientSide() int {
 	if r.client >= 0 {
-		return r.client
+		return int(r.client)
 	}
-	return max(r.firstSide, 0)
+	return int(max(r.firstSide, 0))
 }
 
 // unanswered reports whether the client's SYN never got a SYN+ACK or a RST.
@@ -309,11 +328,17 @@ func (r *convRecord) connState() string {
 
 // conversation returns the finished record with sides in client/server order.
 func (r *convRecord) conversation(proto string, stream uint32, irtt int64) Conversation {
-	c := r.c
+	f := &r.c
+	c := Conversation{
+		FirstFrame: f.FirstFrame, LastFrame: f.LastFrame, FirstTime: f.FirstTime, LastTime: f.LastTime,
+		SYNFrame: f.SYNFrame, SYNs: f.SYNs, SYNFrames: f.SYNFrames, SYNAckFrame: f.SYNAckFrame,
+		RSTFrame: f.RSTFrame, RSTSide: int(f.RSTSide), Refused: f.Refused,
+	}
 	o := r.clientSide()
 	s := 1 - o
 	c.Proto, c.Stream, c.IRTT = proto, stream, irtt
-	c.Client, c.Server = r.ep[o], r.ep[s]
+	ep := [2]Endpoint{endpointOf(r.key.a, r.key.pa), endpointOf(r.key.b, r.key.pb)}
+	c.Client, c.Server = ep[o], ep[s]
 	c.Packets = [2]uint64{r.pkts[o], r.pkts[s]}
 	c.Bytes = [2]uint64{r.bytes[o], r.bytes[s]}
 	c.Payload = [2]uint64{r.payload[o], r.payload[s]}
@@ -323,7 +348,7 @@ func (r *convRecord) conversation(proto string, stream uint32, irtt int64) Conve
 	c.DupAcks = [2]uint32{r.dups[o], r.dups[s]}
 	c.ZeroWindows = [2]uint32{r.zw[o], r.zw[s]}
 	if c.RSTFrame != 0 {
-		if r.c.RSTSide == o {
+		if int(r.c.RSTSide) == o {
 			c.RSTSide = 0
 		} else {
 			c.RSTSide = 1
@@ -331,8 +356,8 @@ func (r *convRecord) conversation(proto string, stream uint32, irtt int64) Conve
 	}
 	if proto == "tcp" {
 		c.State = r.connState()
-		h := make([]byte, len(r.hist))
-		for i, l := range r.hist {
+		h := make([]byte, r.nhist)
+		for i, l := range r.hist[:r.nhist] {
 			side := int(l >> 7)
 			l &= 0x7f
 			if side == o {

@@ -138,6 +138,20 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 		analyzeSegment(c, fwd, rev, &seg, a)
 		fwd.seq.sacked = sackedBytes(dissect.FindTCPOption(h, 5))
 		c.rec.observe(p, &fwd.seq, side, &seg, a)
+		if c.rec.finSeen != [2]bool{} || c.rec.rstSeen != [2]bool{} {
+			releaseAcked(c)
+		}
+	}
+}
+
+// releaseAcked frees the unacknowledged-segment lists of a closing conversation once they are empty: a bulk
+// transfer leaves a list with room for a whole window, and finished conversations are kept until the end of
+// the trace. Nothing else changes (appending to an empty list works the same with or without room).
+func releaseAcked(c *tcpConv) {
+	for i := range c.dirs {
+		if d := &c.dirs[i].seq; len(d.segs) == 0 && d.segs != nil {
+			d.segs = nil
+		}
 	}
 }
 

@@ -50,7 +50,7 @@ func (u *UDPStreams) Observe(p *dissect.Packet) {
 		}
 		r := &c.rec
 		if r.c.FirstFrame == 0 {
-			r.c.FirstFrame, r.c.FirstTime, r.firstSide = uint32(p.Num), p.TimeNS, side
+			r.c.FirstFrame, r.c.FirstTime, r.firstSide = uint32(p.Num), p.TimeNS, int8(side)
 		}
 		r.c.LastFrame, r.c.LastTime = uint32(p.Num), p.TimeNS
 		r.pkts[side]++
