@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"iter"
 	"net/netip"
 
 	"github.com/wirelens/wirelens/dissect"
@@ -378,21 +379,37 @@ func (r *convRecord) conversation(proto string, stream uint32, irtt int64) Conve
 // Conversations returns the TCP conversations seen so far, by stream number.
 func (t *TCPStreams) Conversations() []Conversation {
 	out := make([]Conversation, 0, len(t.all))
-	for _, c := range t.all {
-		irtt := int64(0)
-		if c.irttSet {
-			irtt = c.irtt
-		}
-		out = append(out, c.rec.conversation("tcp", c.stream, irtt))
+	for c := range t.Each() {
+		out = append(out, c)
 	}
 	return out
+}
+
+// Each yields the TCP conversations seen so far, by stream number, one at a time: a report that writes
+// them as it goes holds one, not all of them.
+func (t *TCPStreams) Each() iter.Seq[Conversation] {
+	return func(yield func(Conversation) bool) {
+		var tmp tcpConv
+		for s := range t.all {
+			c := t.record(uint32(s), &tmp)
+			irtt := int64(0)
+			if c.irttSet {
+				irtt = c.irtt
+			}
+			if !yield(c.rec.conversation("tcp", c.stream, irtt)) {
+				return
+			}
+		}
+	}
 }
 
 // Late returns the diagnostics that only the end of the trace can give, by frame: "No acknowledgement
 // received for this SYN" on the first SYN of a connection nobody answered.
 func (t *TCPStreams) Late() map[uint32][]dissect.Diag {
 	late := map[uint32][]dissect.Diag{}
-	for _, c := range t.all {
+	var tmp tcpConv
+	for s := range t.all {
+		c := t.record(uint32(s), &tmp)
 		if c.rec.unanswered() && c.rec.c.SYNFrame != 0 {
 			late[c.rec.c.SYNFrame] = append(late[c.rec.c.SYNFrame], dissect.Diag{Code: dissect.DiagSYNUnanswered})
 		}

@@ -20,10 +20,22 @@ import (
 //   - windowScale: the window-scale option on a SYN sets its sender's shift (at most 14); a SYN or SYN+ACK
 //     without it sets both directions to "no scaling" (-2). Until a handshake is seen the scale is unknown
 //     (-1) and windows are shown unscaled. Scaling never applies to a SYN.
+//
+// Closed conversations are evicted after a while (evict.go), so that memory follows the conversations in
+// progress.
 type TCPStreams struct {
 	convs map[convKey]*tcpConv
 	next  uint32
-	all   []*tcpConv // every conversation, by stream number
+	all   []*tcpConv // every conversation, by stream number; nil once evicted
+
+	// Eviction (evict.go).
+	idle      int64              // closed conversations idle this long are evicted; 0: never
+	lastSweep int64              // capture time of the last sweep
+	done      doneStore          // evicted conversations' records
+	doneAt    []uint32           // by stream number: where an evicted record is in done
+	tombs     map[convKey]uint32 // endpoints of evicted conversations → their stream
+	evicted   int
+	revived   int
 }
 
 type convKey struct {
@@ -51,7 +63,7 @@ type tcpConv struct {
 
 // NewTCPStreams returns an empty tracker.
 func NewTCPStreams() *TCPStreams {
-	return &TCPStreams{convs: make(map[convKey]*tcpConv)}
+	return &TCPStreams{convs: make(map[convKey]*tcpConv), tombs: make(map[convKey]uint32), idle: closedIdle}
 }
 
 // Count returns the number of TCP streams seen so far.
@@ -106,13 +118,22 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 
 		k, side := key(src, dst, sp, dp)
 		c := t.convs[k]
+		if c == nil && len(t.tombs) > 0 {
+			if s, ok := t.tombs[k]; ok {
+				c = t.revive(k, s)
+			}
+		}
 		reused := c != nil && newStreamOnSYN(c, side, syn, seq)
 		if c == nil || reused {
+			if reused && t.idle > 0 {
+				t.retire(c) // no segment can reach it any more
+			}
 			c = &tcpConv{stream: t.next, dirs: [2]tcpDir{newDir(), newDir()}}
 			c.rec.init(k)
 			t.next++
 			t.convs[k] = c
 			t.all = append(t.all, c)
+			t.doneAt = append(t.doneAt, 0)
 		}
 		fwd, rev := &c.dirs[side], &c.dirs[1-side]
 		baseSeq(fwd, rev, syn, hasAck, seq, ack)
@@ -141,6 +162,9 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 		if c.rec.finSeen != [2]bool{} || c.rec.rstSeen != [2]bool{} {
 			releaseAcked(c)
 		}
+	}
+	if t.idle > 0 && p.TimeNS-t.lastSweep >= sweepEvery {
+		t.sweep(p.TimeNS)
 	}
 }
 

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"encoding/binary"
+	"iter"
 
 	"github.com/wirelens/wirelens/dissect"
 )
@@ -63,8 +64,19 @@ func (u *UDPStreams) Observe(p *dissect.Packet) {
 // Conversations returns the UDP conversations seen so far, by stream number.
 func (u *UDPStreams) Conversations() []Conversation {
 	out := make([]Conversation, 0, len(u.all))
-	for _, c := range u.all {
-		out = append(out, c.rec.conversation("udp", c.stream, 0))
+	for c := range u.Each() {
+		out = append(out, c)
 	}
 	return out
+}
+
+// Each yields the UDP conversations seen so far, by stream number, one at a time.
+func (u *UDPStreams) Each() iter.Seq[Conversation] {
+	return func(yield func(Conversation) bool) {
+		for _, c := range u.all {
+			if !yield(c.rec.conversation("udp", c.stream, 0)) {
+				return
+			}
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 
 	"github.com/wirelens/wirelens/analysis"
 	"github.com/wirelens/wirelens/capture"
@@ -165,6 +166,23 @@ func (t *Trace) analyze(p *dissect.Packet) {
 // has been read to the end).
 func (t *Trace) Conversations() []analysis.Conversation {
 	return append(t.tcp.Conversations(), t.udp.Conversations()...)
+}
+
+// EachConversation yields the TCP conversations, then the UDP ones, seen so far, one at a time (see
+// Conversations): a command that writes them as they come holds one, not all of them.
+func (t *Trace) EachConversation() iter.Seq[analysis.Conversation] {
+	return func(yield func(analysis.Conversation) bool) {
+		for c := range t.tcp.Each() {
+			if !yield(c) {
+				return
+			}
+		}
+		for c := range t.udp.Each() {
+			if !yield(c) {
+				return
+			}
+		}
+	}
 }
 
 // Late returns the diagnostics that only the whole trace can give (see Options.TwoPass), by frame.

@@ -70,8 +70,8 @@ func runConversations(g *globals, o *convOpts, path string) error {
 		{name: "retrans", width: 7, right: true}, {name: "irtt", width: 11, right: true},
 	}
 	w := newRowWriter(g.stdout, f, cols)
-	for _, c := range sel.keep(t.Conversations()) {
-		if o.proto != "" && c.Proto != o.proto {
+	for c := range t.EachConversation() {
+		if !sel.keeps(c) || o.proto != "" && c.Proto != o.proto {
 			continue
 		}
 		w.row(convCells(c, t.Start))

@@ -55,9 +55,14 @@ func (s *selection) keep(cs []analysis.Conversation) []analysis.Conversation {
 	}
 	out := cs[:0:0]
 	for _, c := range cs {
-		if c.Proto == "tcp" && s.tcp[c.Stream] || c.Proto == "udp" && s.udp[c.Stream] {
+		if s.keeps(c) {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// keeps reports whether a conversation is selected.
+func (s *selection) keeps(c analysis.Conversation) bool {
+	return s.all || c.Proto == "tcp" && s.tcp[c.Stream] || c.Proto == "udp" && s.udp[c.Stream]
 }

@@ -1,0 +1,287 @@
+package analysis
+
+import (
+	"encoding/binary"
+)
+
+// Eviction of finished TCP conversations, so that memory follows the conversations in progress, not the
+// length of the trace.
+//
+// A conversation is finished when it is closed (a FIN each way with everything acknowledged, or a RST)
+// and no segment of it has been seen for closedIdle of capture time. Its record then moves to a compact
+// store (a varint encoding of the convRecord, some 40–70 bytes instead of some 500 for the live state with
+// its sequence analysis), and its endpoints stay in a small tombstone map with its stream number:
+//
+//   - a SYN that reuses the endpoints later still opens a new stream and is flagged "reused ports", as
+//     tshark does, because the record brought back keeps both sides' base sequence numbers;
+//   - any later segment still belongs to the same tcp.stream with the same relative sequence numbers, and
+//     is counted in the same conversation. Only its sequence analysis starts afresh (this is the one
+//     difference from keeping everything: a segment arriving more than closedIdle after a closed
+//     conversation's last one is not compared with the segments before it).
+//
+// A conversation replaced by a new one on the same endpoints (port reuse) can receive nothing more and
+// moves to the store at once.
+
+// closedIdle is how long (capture time) a closed conversation is kept whole after its last segment. It is
+// longer than the retransmission timeouts after which a FIN, its ACK or a RST is repeated.
+const closedIdle = 10e9
+
+// sweepEvery is how often (capture time) the conversations in progress are looked over for finished ones.
+const sweepEvery = 1e9
+
+const doneChunk = 64 << 10 // bytes per chunk of the store; a record never spans two
+
+// doneStore holds the encoded records of evicted conversations, in chunks that are never moved.
+type doneStore struct {
+	chunks [][]byte
+}
+
+// maxRecord bounds one encoded record: 16 SYN frames and the rest, in varints.
+const maxRecord = 512
+
+// add encodes a conversation and returns where it is (chunk<<16 | offset), or false when the store is full.
+func (d *doneStore) add(c *tcpConv) (uint32, bool) {
+	n := len(d.chunks)
+	if n == 0 || len(d.chunks[n-1])+maxRecord > doneChunk {
+		if n == 1<<16 {
+			return 0, false
+		}
+		d.chunks = append(d.chunks, make([]byte, 0, doneChunk))
+		n++
+	}
+	ch := d.chunks[n-1]
+	off := uint32(n-1)<<16 | uint32(len(ch))
+	d.chunks[n-1] = encodeConv(ch, c)
+	return off, true
+}
+
+// get decodes the conversation stored at off into c (whose stream is set by the caller).
+func (d *doneStore) get(off uint32, c *tcpConv) {
+	decodeConv(d.chunks[off>>16][off&0xffff:], c)
+}
+
+// Record layout, all varints: flags, key, frames and times, counters, history, the sides' sequence bases
+// and window scales, the initial RTT.
+const (
+	encV4 = 1 << iota // both addresses are IPv4: 4 bytes each instead of 16
+	encIRTT
+	encRefused
+	encBaseSet0
+	encBaseSet1
+)
+
+func encodeConv(b []byte, c *tcpConv) []byte {
+	r := &c.rec
+	flags := uint64(0)
+	v4 := isV4(r.key.a) && isV4(r.key.b)
+	if v4 {
+		flags |= encV4
+	}
+	if c.irttSet {
+		flags |= encIRTT
+	}
+	if r.c.Refused {
+		flags |= encRefused
+	}
+	if c.dirs[0].baseSet {
+		flags |= encBaseSet0
+	}
+	if c.dirs[1].baseSet {
+		flags |= encBaseSet1
+	}
+	b = binary.AppendUvarint(b, flags)
+	if v4 {
+		b = append(b, r.key.a[:4]...)
+		b = append(b, r.key.b[:4]...)
+	} else {
+		b = append(b, r.key.a[:]...)
+		b = append(b, r.key.b[:]...)
+	}
+	b = binary.AppendUvarint(b, uint64(r.key.pa))
+	b = binary.AppendUvarint(b, uint64(r.key.pb))
+	f := &r.c
+	b = binary.AppendUvarint(b, uint64(f.FirstFrame))
+	b = binary.AppendUvarint(b, uint64(f.LastFrame-f.FirstFrame))
+	b = binary.AppendVarint(b, f.FirstTime)
+	b = binary.AppendVarint(b, f.LastTime-f.FirstTime)
+	for _, v := range [...]uint32{f.SYNFrame, f.SYNs, f.SYNAckFrame, f.RSTFrame} {
+		b = binary.AppendUvarint(b, uint64(v))
+	}
+	b = binary.AppendUvarint(b, uint64(len(f.SYNFrames)))
+	for _, v := range f.SYNFrames {
+		b = binary.AppendUvarint(b, uint64(v))
+	}
+	b = append(b, byte(f.RSTSide+1), byte(r.client+1), byte(r.firstSide+1), byte(r.synSide+1))
+	var seen uint64
+	for i, s := range [...][2]bool{r.synSeen, r.synAckSeen, r.finSeen, r.rstSeen, r.dataSeen, r.ackSeen} {
+		for side := 0; side < 2; side++ {
+			if s[side] {
+				seen |= 1 << (2*i + side)
+			}
+		}
+	}
+	b = binary.AppendUvarint(b, seen)
+	b = append(b, r.nhist)
+	b = append(b, r.hist[:r.nhist]...)
+	for side := 0; side < 2; side++ {
+		b = binary.AppendUvarint(b, uint64(r.histSeen[side]))
+		for _, v := range [...]uint64{r.pkts[side], r.bytes[side], r.payload[side], r.dataPkts[side],
+			uint64(r.retrans[side]), uint64(r.lost[side]), uint64(r.dups[side]), uint64(r.zw[side])} {
+			b = binary.AppendUvarint(b, v)
+		}
+		b = binary.AppendUvarint(b, uint64(c.dirs[side].base))
+		b = append(b, byte(c.dirs[side].winScale))
+	}
+	if c.irttSet {
+		b = binary.AppendVarint(b, c.irtt)
+	}
+	return b
+}
+
+func isV4(a [16]byte) bool {
+	return a[15] == 4 && a[4]|a[5]|a[6]|a[7]|a[8]|a[9]|a[10]|a[11]|a[12]|a[13]|a[14] == 0
+}
+
+// decoder reads the varints of a record.
+type decoder struct {
+	b []byte
+}
+
+func (d *decoder) u() uint64 {
+	v, n := binary.Uvarint(d.b)
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) i() int64 {
+	v, n := binary.Varint(d.b)
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) byte() byte {
+	v := d.b[0]
+	d.b = d.b[1:]
+	return v
+}
+
+func (d *decoder) bytes(n int) []byte {
+	v := d.b[:n]
+	d.b = d.b[n:]
+	return v
+}
+
+// decodeConv rebuilds a conversation's record, sequence bases, window scales and initial RTT; its
+// sequence analysis starts afresh.
+func decodeConv(b []byte, c *tcpConv) {
+	d := decoder{b}
+	flags := d.u()
+	r := &c.rec
+	*r = convRecord{}
+	if flags&encV4 != 0 {
+		copy(r.key.a[:4], d.bytes(4))
+		copy(r.key.b[:4], d.bytes(4))
+		r.key.a[15], r.key.b[15] = 4, 4
+	} else {
+		copy(r.key.a[:], d.bytes(16))
+		copy(r.key.b[:], d.bytes(16))
+	}
+	r.key.pa, r.key.pb = uint16(d.u()), uint16(d.u())
+	f := &r.c
+	f.FirstFrame = uint32(d.u())
+	f.LastFrame = f.FirstFrame + uint32(d.u())
+	f.FirstTime = d.i()
+	f.LastTime = f.FirstTime + d.i()
+	f.SYNFrame, f.SYNs, f.SYNAckFrame, f.RSTFrame = uint32(d.u()), uint32(d.u()), uint32(d.u()), uint32(d.u())
+	if n := int(d.u()); n > 0 {
+		f.SYNFrames = make([]uint32, n)
+		for i := range f.SYNFrames {
+			f.SYNFrames[i] = uint32(d.u())
+		}
+	}
+	f.Refused = flags&encRefused != 0
+	f.RSTSide = int8(d.byte()) - 1
+	r.client, r.firstSide, r.synSide = int8(d.byte())-1, int8(d.byte())-1, int8(d.byte())-1
+	seen := d.u()
+	for i, s := range [...]*[2]bool{&r.synSeen, &r.synAckSeen, &r.finSeen, &r.rstSeen, &r.dataSeen, &r.ackSeen} {
+		for side := 0; side < 2; side++ {
+			s[side] = seen&(1<<(2*i+side)) != 0
+		}
+	}
+	r.nhist = d.byte()
+	copy(r.hist[:], d.bytes(int(r.nhist)))
+	c.dirs = [2]tcpDir{newDir(), newDir()}
+	for side := 0; side < 2; side++ {
+		r.histSeen[side] = uint16(d.u())
+		r.pkts[side], r.bytes[side], r.payload[side], r.dataPkts[side] = d.u(), d.u(), d.u(), d.u()
+		r.retrans[side], r.lost[side], r.dups[side], r.zw[side] = uint32(d.u()), uint32(d.u()), uint32(d.u()), uint32(d.u())
+		c.dirs[side].base = uint32(d.u())
+		c.dirs[side].winScale = int8(d.byte())
+	}
+	c.dirs[0].baseSet = flags&encBaseSet0 != 0
+	c.dirs[1].baseSet = flags&encBaseSet1 != 0
+	c.irttSet = flags&encIRTT != 0
+	c.irtt, c.synTime = 0, 0
+	if c.irttSet {
+		c.irtt = d.i()
+	}
+}
+
+// closed reports whether a conversation is over: a RST, or a FIN each way with nothing left unacknowledged.
+func (c *tcpConv) closed() bool {
+	r := &c.rec
+	return r.rstSeen[0] || r.rstSeen[1] ||
+		r.finSeen[0] && r.finSeen[1] && len(c.dirs[0].seq.segs) == 0 && len(c.dirs[1].seq.segs) == 0
+}
+
+// sweep moves the closed conversations idle for closedIdle at capture time now to the store.
+func (t *TCPStreams) sweep(now int64) {
+	t.lastSweep = now
+	for k, c := range t.convs {
+		if c.closed() && now-c.rec.c.LastTime >= t.idle {
+			if t.retire(c) {
+				delete(t.convs, k)
+				t.tombs[k] = c.stream
+			}
+		}
+	}
+}
+
+// retire moves a conversation's record to the store; false if the store is full (it then stays live).
+func (t *TCPStreams) retire(c *tcpConv) bool {
+	off, ok := t.done.add(c)
+	if !ok {
+		return false
+	}
+	t.all[c.stream] = nil
+	t.doneAt[c.stream] = off
+	t.evicted++
+	return true
+}
+
+// revive brings an evicted conversation back to life for a new segment on its endpoints.
+func (t *TCPStreams) revive(k convKey, stream uint32) *tcpConv {
+	c := &tcpConv{stream: stream}
+	t.done.get(t.doneAt[stream], c)
+	delete(t.tombs, k)
+	t.convs[k] = c
+	t.all[stream] = c
+	t.revived++
+	return c
+}
+
+// record returns the record of stream s, live or from the store (decoded into tmp).
+func (t *TCPStreams) record(s uint32, tmp *tcpConv) *tcpConv {
+	if c := t.all[s]; c != nil {
+		return c
+	}
+	tmp.stream = s
+	t.done.get(t.doneAt[s], tmp)
+	return tmp
+}
+
+// Live returns the number of TCP conversations held whole (in progress or recently closed), the number
+// moved to the compact store and the number brought back from it by a late segment.
+func (t *TCPStreams) Live() (live, evicted, revived int) {
+	return len(t.convs), t.evicted, t.revived
+}

@@ -1,0 +1,117 @@
+package analysis
+
+import (
+	"io"
+	"reflect"
+	"testing"
+
+	"github.com/wirelens/wirelens/capture"
+	"github.com/wirelens/wirelens/dissect"
+)
+
+const echoTrace = "../testdata/echo-connections.pcap.gz"
+
+// runTrace runs TCPStreams with the given eviction delay (0: never) over a trace and returns it with the
+// per-frame conversation data of every TCP header.
+func runTrace(t *testing.T, path string, idle int64) (*TCPStreams, []dissect.TCPConv) {
+	f, err := capture.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dec, ts := dissect.NewDecoder(), NewTCPStreams()
+	ts.idle = idle
+	var per []dissect.TCPConv
+	var fr capture.Frame
+	for {
+		if err := f.Next(&fr); err != nil {
+			if err != io.EOF {
+				t.Fatal(err)
+			}
+			return ts, per
+		}
+		p := dec.Decode(&fr)
+		ts.Observe(p)
+		for i := 0; i < p.N; i++ {
+			if l := &p.Layers[i]; l.Proto == dissect.ProtoTCP && p.TCP[l.Aux].Valid {
+				per = append(per, p.TCP[l.Aux])
+			}
+		}
+	}
+}
+
+// TestStoreRoundTrip encodes every conversation of a trace into the store and decodes it again: the
+// record, the sequence bases, the window scales and the initial RTT come back unchanged.
+func TestStoreRoundTrip(t *testing.T) {
+	ts, _ := runTrace(t, echoTrace, 0)
+	if len(ts.all) < 100 {
+		t.Fatalf("only %d conversations", len(ts.all))
+	}
+	var d doneStore
+	for i, c := range append(append(ts.all[:len(ts.all):len(ts.all)], ts.all...), ts.all...) { // three times: several chunks
+		if i >= len(ts.all) {
+			c.rec.c.SYNFrames = nil
+		}
+		// an IPv6 key and the optional fields, on some of them
+		if c.stream%7 == 3 {
+			c.rec.key.a[15], c.rec.key.a[3] = 1, 0xfe
+			c.rec.c.Refused = !c.rec.c.Refused
+			c.rec.c.SYNFrames = append(c.rec.c.SYNFrames, 1<<31, 7)
+			c.irttSet, c.irtt = true, -12345
+		}
+		off, ok := d.add(c)
+		if !ok {
+			t.Fatal("store full")
+		}
+		var back tcpConv
+		d.get(off, &back)
+		if !reflect.DeepEqual(back.rec, c.rec) {
+			t.Fatalf("stream %d: record\n got %+v\nwant %+v", c.stream, back.rec, c.rec)
+		}
+		for side := range c.dirs {
+			g, w := back.dirs[side], c.dirs[side]
+			if g.base != w.base || g.baseSet != w.baseSet || g.winScale != w.winScale {
+				t.Fatalf("stream %d side %d: base/scale %v %v %v, want %v %v %v", c.stream, side, g.base, g.baseSet, g.winScale, w.base, w.baseSet, w.winScale)
+			}
+		}
+		if back.irttSet != c.irttSet || back.irtt != c.irtt {
+			t.Fatalf("stream %d: irtt %v %v, want %v %v", c.stream, back.irttSet, back.irtt, c.irttSet, c.irtt)
+		}
+	}
+	if len(d.chunks) < 2 {
+		t.Errorf("%d conversations fit in %d chunk: the chunk boundary is not exercised", len(ts.all), len(d.chunks))
+	}
+}
+
+// TestEvictionKeepsResults reads a trace of many short connections keeping everything, then evicting
+// closed conversations as soon as possible (1 ms after their last segment): the streams, relative
+// sequence numbers, TCP analysis, conversation table and late diagnostics are the same, and the
+// conversations held whole at the end are few.
+func TestEvictionKeepsResults(t *testing.T) {
+	keep, perKeep := runTrace(t, echoTrace, 0)
+	ev, perEv := runTrace(t, echoTrace, 1e6)
+	live, evicted, revived := ev.Live()
+	t.Logf("%d conversations: %d held whole at the end, %d evicted, %d brought back", len(keep.all), live, evicted, revived)
+	if evicted < len(keep.all)/2 || live > len(keep.all)/4 {
+		t.Errorf("eviction did not happen: %d live, %d evicted of %d", live, evicted, len(keep.all))
+	}
+	if len(perKeep) != len(perEv) {
+		t.Fatalf("%d TCP headers, want %d", len(perEv), len(perKeep))
+	}
+	for i := range perKeep {
+		if perKeep[i] != perEv[i] {
+			t.Fatalf("TCP header %d: %+v, want %+v", i, perEv[i], perKeep[i])
+		}
+	}
+	if g, w := ev.Conversations(), keep.Conversations(); !reflect.DeepEqual(g, w) {
+		t.Errorf("conversations differ")
+		for i := range w {
+			if i < len(g) && !reflect.DeepEqual(g[i], w[i]) {
+				t.Fatalf("first difference, stream %d:\n got %+v\nwant %+v", i, g[i], w[i])
+			}
+		}
+	}
+	if g, w := ev.Late(), keep.Late(); !reflect.DeepEqual(g, w) {
+		t.Errorf("late diagnostics: %v, want %v", g, w)
+	}
+}
