@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 )
 
 // Eviction of finished TCP conversations, so that memory follows the conversations in progress, not the
@@ -10,7 +11,8 @@ import (
 // A conversation is finished when it is closed (a FIN each way with everything acknowledged, or a RST)
 // and no segment of it has been seen for closedIdle of capture time. Its record then moves to a compact
 // store (a varint encoding of the convRecord, some 40–70 bytes instead of some 500 for the live state with
-// its sequence analysis), and its endpoints stay in a small tombstone map with its stream number:
+// its sequence analysis), and a small tombstone map keeps a hash of its endpoints with its stream number
+// (12 bytes, where the endpoints take 36; the record holds the endpoints, which are checked):
 //
 //   - a SYN that reuses the endpoints later still opens a new stream and is flagged "reused ports", as
 //     tshark does, because the record brought back keeps both sides' base sequence numbers;
@@ -241,7 +243,7 @@ func (t *TCPStreams) sweep(now int64) {
 		if c.closed() && now-c.rec.c.LastTime >= t.idle {
 			if t.retire(c) {
 				delete(t.convs, k)
-				t.tombs[k] = c.stream
+				t.tombs[maphash.Comparable(t.seed, k)] = c.stream
 			}
 		}
 	}
@@ -259,11 +261,20 @@ func (t *TCPStreams) retire(c *tcpConv) bool {
 	return true
 }
 
-// revive brings an evicted conversation back to life for a new segment on its endpoints.
-func (t *TCPStreams) revive(k convKey, stream uint32) *tcpConv {
+// revive brings an evicted conversation on endpoints k back to life for a new segment, or returns nil if
+// there is none.
+func (t *TCPStreams) revive(k convKey) *tcpConv {
+	h := maphash.Comparable(t.seed, k)
+	stream, ok := t.tombs[h]
+	if !ok {
+		return nil
+	}
 	c := &tcpConv{stream: stream}
 	t.done.get(t.doneAt[stream], c)
-	delete(t.tombs, k)
+	if c.rec.key != k {
+		return nil // another conversation's endpoints with the same 64-bit hash
+	}
+	delete(t.tombs, h)
 	t.convs[k] = c
 	t.all[stream] = c
 	t.revived++

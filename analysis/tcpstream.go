@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 
 	"github.com/wirelens/wirelens/dissect"
 )
@@ -29,11 +30,12 @@ type TCPStreams struct {
 	all   []*tcpConv // every conversation, by stream number; nil once evicted
 
 	// Eviction (evict.go).
-	idle      int64              // closed conversations idle this long are evicted; 0: never
-	lastSweep int64              // capture time of the last sweep
-	done      doneStore          // evicted conversations' records
-	doneAt    []uint32           // by stream number: where an evicted record is in done
-	tombs     map[convKey]uint32 // endpoints of evicted conversations → their stream
+	idle      int64             // closed conversations idle this long are evicted; 0: never
+	lastSweep int64             // capture time of the last sweep
+	done      doneStore         // evicted conversations' records
+	doneAt    []uint32          // by stream number: where an evicted record is in done
+	tombs     map[uint64]uint32 // hash of the endpoints of evicted conversations → their stream
+	seed      maphash.Seed
 	evicted   int
 	revived   int
 }
@@ -63,7 +65,7 @@ type tcpConv struct {
 
 // NewTCPStreams returns an empty tracker.
 func NewTCPStreams() *TCPStreams {
-	return &TCPStreams{convs: make(map[convKey]*tcpConv), tombs: make(map[convKey]uint32), idle: closedIdle}
+	return &TCPStreams{convs: make(map[convKey]*tcpConv), tombs: make(map[uint64]uint32), seed: maphash.MakeSeed(), idle: closedIdle}
 }
 
 // Count returns the number of TCP streams seen so far.
@@ -119,9 +121,7 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 		k, side := key(src, dst, sp, dp)
 		c := t.convs[k]
 		if c == nil && len(t.tombs) > 0 {
-			if s, ok := t.tombs[k]; ok {
-				c = t.revive(k, s)
-			}
+			c = t.revive(k)
 		}
 		reused := c != nil && newStreamOnSYN(c, side, syn, seq)
 		if c == nil || reused {

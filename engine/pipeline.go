@@ -19,7 +19,7 @@ import (
 
 const (
 	batchFrames = 64        // packets per batch
-	batchBytes  = 256 << 10 // initial size of a batch's copy of the frame bytes
+	batchBytes  = 128 << 10 // initial size of a batch's copy of the frame bytes
 	maxInFlight = 4         // batches allocated per trace at most (decoded ahead, being analyzed)
 )
 
