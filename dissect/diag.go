@@ -67,6 +67,13 @@ const (
 	DiagKeepAlive
 	DiagKeepAliveAck
 	DiagReusedPorts
+	DiagHTTPServerError
+	DiagHTTPClientError
+	DiagHTTPNoResponse
+	DiagHTTPNoRequest
+	DiagHTTPSlow
+	DiagHTTPCutShort
+	DiagHTTPRedirect
 	numDiagCodes
 )
 
@@ -98,6 +105,13 @@ var diagInfos = [numDiagCodes]diagInfo{
 	DiagKeepAlive:              {SevNote, "sequence", "Keep-alive"},
 	DiagKeepAliveAck:           {SevNote, "sequence", "Keep-alive ACK"},
 	DiagReusedPorts:            {SevNote, "connection", "Port numbers reused: a new connection on the ports of an earlier one"},
+	DiagHTTPServerError:        {SevError, "http", "HTTP server error # (request in frame @)"},
+	DiagHTTPClientError:        {SevWarning, "http", "HTTP client error # (request in frame @)"},
+	DiagHTTPNoResponse:         {SevWarning, "http", "HTTP request with no response"},
+	DiagHTTPNoRequest:          {SevWarning, "http", "HTTP response with no request"},
+	DiagHTTPSlow:               {SevWarning, "http", "Slow HTTP response: # ms after the request in frame @"},
+	DiagHTTPCutShort:           {SevWarning, "http", "HTTP message cut short: the stream ended # bytes before its end"},
+	DiagHTTPRedirect:           {SevNote, "http", "HTTP redirect # (request in frame @)"},
 }
 
 // Diag is one diagnostic of a frame.

@@ -20,6 +20,11 @@ type Options struct {
 	// that was never answered), so that the second pass can show it on the frame it concerns, as tshark -2
 	// does. It needs a file that can be opened again (not standard input).
 	TwoPass bool
+	// NoHTTPOperations stops the trace from keeping every HTTP operation for HTTPOperations (streaming
+	// commands that only count them keep memory flat); OnHTTP still sees each one.
+	NoHTTPOperations bool
+	// OnHTTP, if set, is called with each finished HTTP operation.
+	OnHTTP func(op *analysis.HTTPOperation)
 }
 
 // Trace is an open trace being read frame by frame.
@@ -29,6 +34,9 @@ type Trace struct {
 	dec   *dissect.Decoder
 	tcp   *analysis.TCPStreams
 	udp   *analysis.UDPStreams
+	http  *analysis.HTTPStreams
+	ops   []analysis.HTTPOperation
+	done  bool
 	frame capture.Frame
 	late  map[uint32][]dissect.Diag
 	// Start is the time of the first frame (ns since the Unix epoch); Frames counts the frames read.
@@ -44,7 +52,7 @@ func Open(path string) (*Trace, error) { return OpenWith(path, Options{}) }
 
 // OpenWith opens a trace with options.
 func OpenWith(path string, o Options) (*Trace, error) {
-	t, err := open(path)
+	t, err := open(path, o)
 	if err != nil {
 		return nil, err
 	}
@@ -64,9 +72,9 @@ func OpenWith(path string, o Options) (*Trace, error) {
 			break
 		}
 	}
-	late := t.tcp.Late()
+	late := t.Late()
 	t.Close()
-	t2, err := open(path)
+	t2, err := open(path, o)
 	if err != nil {
 		return nil, fmt.Errorf("second pass: %w", err)
 	}
@@ -74,12 +82,21 @@ func OpenWith(path string, o Options) (*Trace, error) {
 	return t2, nil
 }
 
-func open(path string) (*Trace, error) {
+func open(path string, o Options) (*Trace, error) {
 	f, err := capture.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	return &Trace{path: path, file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams()}, nil
+	t := &Trace{path: path, file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), http: analysis.NewHTTPStreams()}
+	t.http.OnOperation = func(op *analysis.HTTPOperation) {
+		if o.OnHTTP != nil {
+			o.OnHTTP(op)
+		}
+		if !o.NoHTTPOperations {
+			t.ops = append(t.ops, *op)
+		}
+	}
+	return t, nil
 }
 
 // Close closes the file.
@@ -96,7 +113,10 @@ func (t *Trace) Next() (*dissect.Packet, error) {
 		var te *capture.TruncatedError
 		if errors.As(err, &te) {
 			t.Truncated = te
-			return nil, io.EOF
+			err = io.EOF
+		}
+		if err == io.EOF {
+			t.finish()
 		}
 		return nil, err
 	}
@@ -114,6 +134,7 @@ func (t *Trace) Next() (*dissect.Packet, error) {
 func (t *Trace) analyze(p *dissect.Packet) {
 	t.tcp.Observe(p)
 	t.udp.Observe(p)
+	t.http.Observe(p)
 	if t.late != nil {
 		for _, d := range t.late[uint32(p.Num)] {
 			p.AddDiag(d)
@@ -127,5 +148,33 @@ func (t *Trace) Conversations() []analysis.Conversation {
 	return append(t.tcp.Conversations(), t.udp.Conversations()...)
 }
 
+// finish runs once at the end of the trace: analyzers report what is still open.
+func (t *Trace) finish() {
+	if t.done {
+		return
+	}
+	t.done = true
+	t.http.Close()
+}
+
 // Late returns the diagnostics that only the whole trace can give (see Options.TwoPass), by frame.
-func (t *Trace) Late() map[uint32][]dissect.Diag { return t.tcp.Late() }
+func (t *Trace) Late() map[uint32][]dissect.Diag {
+	late := t.tcp.Late()
+	for f, ds := range t.http.Late() {
+		late[f] = append(late[f], ds...)
+	}
+	return late
+}
+
+// HTTPOperations returns the HTTP operations (request and response pairs, first in first out) finished
+// so far, in the order they finished; all of them once the trace has been read to the end. Redirect
+// chains are numbered (analysis.LinkRedirects) when the list is read at the end.
+func (t *Trace) HTTPOperations() []analysis.HTTPOperation {
+	if t.done {
+		analysis.LinkRedirects(t.ops)
+	}
+	return t.ops
+}
+
+// HTTP returns the HTTP analyzer (its counters).
+func (t *Trace) HTTP() *analysis.HTTPStreams { return t.http }
