@@ -363,7 +363,7 @@ func nonNil[T any](s []T) []T {
 // fields answers the filter bar's completion: registry fields whose name starts with the prefix.
 func (s *Server) fields(w http.ResponseWriter, r *http.Request) {
 	prefix := r.URL.Query().Get("prefix")
-	limit := int(min(max(intParam(r, "limit", 60), 1), 500))
+	limit := int(min(max(intParam(r, "limit", 60), 1), 5000))
 	type fieldInfo struct {
 		Name string `json:"name"`
 		Desc string `json:"desc"`
