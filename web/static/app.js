@@ -693,7 +693,7 @@ function renderDiag(d) {
       const card = el("div", { className: "finding " + f.severity },
         el("h4", null, f.title),
         el("div", { className: "detail" }, f.detail),
-        el("div", null, "frames: ", frameLinks(f.frames)));
+        f.frames && f.frames.length ? el("div", null, "frames: ", frameLinks(f.frames)) : null);
       if (f.filter) card.append(el("div", null, el("button", { title: f.filter, onclick: () => applyFilter(f.filter) }, "Filter: " + f.filter)));
       card.addEventListener("click", (e) => { if (e.target === card || e.target.tagName === "H4") goToFrame((f.frames || [])[0]); });
       box.append(card);
