@@ -404,7 +404,7 @@ async function loadDetails(n) {
     for (const nd of list || []) {
       const kids = nd.children && nd.children.length;
       const line = el("div", { className: "tline" + (nd.severity ? " " + nd.severity : ""), style: "--depth:" + depth },
-        el("span", { className: "tw" }, kids ? "▸" : ""),
+        el("span", { className: "tw" + (kids ? " k" : "") }),
         nd.label,
         nd.field ? el("span", { className: "fname" }, nd.field) : "");
       const item = el("div", { className: "tnode" + (kids ? " closed" : ""), role: "treeitem", "data-field": nd.field || "" }, line);
@@ -442,8 +442,6 @@ function toggleNode(item, open) {
   if (!item.querySelector(".tkids")) return;
   const closed = open === undefined ? !item.classList.contains("closed") : !open;
   item.classList.toggle("closed", closed);
-  const tw = item.querySelector(".tw");
-  if (tw) tw.textContent = closed ? "▸" : "▾";
 }
 
 function selectNode(item) {
@@ -810,7 +808,7 @@ function drawTimeline() {
   g.fillStyle = "#333"; g.font = "11px sans-serif";
   g.fillText(fmtSec(tl.from), 2, h - 3);
   const rt = fmtSec(tl.to); g.fillText(rt, w - g.measureText(rt).width - 2, h - 3);
-  g.fillText("max " + max.toLocaleString() + (bytes ? " bytes" : " packets") + " per " + fmtSec(tl.bucket), w / 2 - 60, 11);
+  g.fillText("max " + max.toLocaleString() + (bytes ? " bytes" : " packets") + " per " + fmtSec(tl.bucket), w / 2 - 60, 24);
   $("tl-info").textContent = "markers: red = errors, orange = warnings in that interval";
 }
 
