@@ -123,9 +123,9 @@ func (b *browser) wait(expr string) {
 }
 
 // eval evaluates a JavaScript expression and returns its value.
-func eval[T any](b *browser, expr string) T {
+func eval[T any](b *browser, expr string, opts ...chromedp.EvaluateOption) T {
 	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr, opts...))
 	if err != nil {
 		b.shot("failure-" + strings.ReplaceAll(b.t.Name(), "/", "-"))
 		b.t.Fatalf("%s: %v", expr, err)
