@@ -316,4 +316,11 @@ func TestBrowserRedirect(t *testing.T) {
 	b.wait(`document.querySelector('#follow-text').textContent.includes('HTTP/1.1 302 Found')`)
 	b.run(chromedp.Click(chromedp.CSS(`#tabs button[data-tab=timeline]`)))
 	b.shot("follow-timeline")
+	// The README's picture: the messages with TCP analysis flags, one expanded, and the diagnostics.
+	b.filter("tcp.analysis.flags")
+	b.run(chromedp.Click(chromedp.CSS(`#list-rows .row[data-n]:nth-child(4)`)))
+	b.wait(`document.querySelector('#details-title').textContent !== ''`)
+	eval[any](b, `(() => { const n = [...document.querySelectorAll('#tree .tnode')].find(n => n.dataset.field === 'tcp.analysis'); if (n) { n.classList.remove('closed'); n.parentElement.closest('.tnode').classList.remove('closed'); n.querySelector('.tline').click(); } return true; })()`)
+	b.run(chromedp.Click(chromedp.CSS(`#tabs button[data-tab=diag]`)))
+	b.shot("workspace")
 }
