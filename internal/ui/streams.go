@@ -177,7 +177,11 @@ type followed struct {
 	Truncated bool          `json:"truncated,omitempty"`
 }
 
-const maxFollowBytes = 2 << 20
+// maxFollowBytes and maxFollowChunks bound what one Follow Stream answer holds.
+const (
+	maxFollowBytes  = 2 << 20
+	maxFollowChunks = 20000
+)
 
 func printable(b []byte) string {
 	out := make([]byte, len(b))
@@ -218,9 +222,17 @@ func (tr *trace) follow(ctx context.Context, n int, udp bool) (*followed, error)
 			f.Chunks[k].Text += printable(data)
 			return
 		}
+		if len(f.Chunks) >= maxFollowChunks {
+			f.Truncated = true
+			return
+		}
 		f.Chunks = append(f.Chunks, followChunk{Dir: dir, Frame: frame, Text: printable(data)})
 	}
 	gap := func(dir int, frame uint32, _ uint32, m int) {
+		if len(f.Chunks) >= maxFollowChunks {
+			f.Truncated = true
+			return
+		}
 		f.Chunks = append(f.Chunks, followChunk{Dir: dir, Frame: frame, Gap: m})
 	}
 	var rs *reassembly.Stream
