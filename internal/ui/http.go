@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"github.com/wirelens/wirelens/engine"
+)
+
+// HTTPOperation is one HTTP request and its response, as the HTTP operations pane lists them. It mirrors
+// the HTTP analysis of package analysis field for field, so the pane shows what that analysis found.
+type HTTPOperation struct {
+	Stream       int    `json:"stream"`
+	ReqFrame     uint32 `json:"reqFrame"`
+	RespFrame    uint32 `json:"respFrame"`
+	ReqTime      int64  `json:"reqTime"`  // ns since the Unix epoch
+	RespTime     int64  `json:"respTime"` // ns since the Unix epoch, 0 without a response
+	Client       string `json:"client"`
+	Server       string `json:"server"`
+	Method       string `json:"method"`
+	Host         string `json:"host"`
+	URI          string `json:"uri"`
+	Status       int    `json:"status"`
+	Phrase       string `json:"phrase"`
+	BodyLen      int64  `json:"bodyLen"`
+	ServerHeader string `json:"serverHeader"`
+	Location     string `json:"location"`
+	ContentType  string `json:"contentType"`
+	Chain        int    `json:"chain"` // redirect chain number, operations of one chain share it
+	Notes        string `json:"notes"`
+}
+
+// httpOperations returns the HTTP operations engine found in a trace read to its end. The engine does
+// not analyse HTTP yet in this tree, so the pane says that there are none.
+func httpOperations(t *engine.Trace) []HTTPOperation {
+	_ = t
+	return nil
+}
