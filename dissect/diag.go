@@ -67,6 +67,12 @@ const (
 	DiagKeepAlive
 	DiagKeepAliveAck
 	DiagReusedPorts
+	DiagDNSRetransQuery
+	DiagDNSRetransResponse
+	DiagDNSNXDomain
+	DiagDNSServFail
+	DiagDNSRefused
+	DiagDNSUnanswered
 	numDiagCodes
 )
 
@@ -98,6 +104,12 @@ var diagInfos = [numDiagCodes]diagInfo{
 	DiagKeepAlive:              {SevNote, "sequence", "Keep-alive"},
 	DiagKeepAliveAck:           {SevNote, "sequence", "Keep-alive ACK"},
 	DiagReusedPorts:            {SevNote, "connection", "Port numbers reused: a new connection on the ports of an earlier one"},
+	DiagDNSRetransQuery:        {SevWarning, "dns", "DNS query retransmission of frame @"},
+	DiagDNSRetransResponse:     {SevWarning, "dns", "DNS response retransmission of frame @"},
+	DiagDNSNXDomain:            {SevWarning, "dns", "No such name (NXDOMAIN) in reply to the query in frame @"},
+	DiagDNSServFail:            {SevError, "dns", "Server failure (SERVFAIL) in reply to the query in frame @"},
+	DiagDNSRefused:             {SevError, "dns", "Query refused (REFUSED) in reply to the query in frame @"},
+	DiagDNSUnanswered:          {SevWarning, "dns", "No response to this DNS query in the trace"},
 }
 
 // Diag is one diagnostic of a frame.
@@ -197,7 +209,7 @@ var (
 		diagGetter(func(p *Packet, d Diag, dst []field.Value) []field.Value {
 			return append(dst, field.Value{B: sevBytes[d.Severity()]})
 		}))
-	fDiagCategory = reg(field.Info{Abbrev: "diag.category", Name: "Category", Type: field.String, Blurb: "connection, sequence, window or malformed"},
+	fDiagCategory = reg(field.Info{Abbrev: "diag.category", Name: "Category", Type: field.String, Blurb: "connection, sequence, window, dns or malformed"},
 		diagGetter(func(p *Packet, d Diag, dst []field.Value) []field.Value {
 			return append(dst, field.Value{B: catBytes[d.Category()]})
 		}))

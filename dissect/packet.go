@@ -128,6 +128,9 @@ type Packet struct {
 	UDP  [4]UDPConv
 	nUDP int
 
+	// DNS holds the query/response pairing of each DNS message (package analysis, dns_pairing.go).
+	DNS DNSPairs
+
 	// Fragment describes IP fragmentation seen in this frame.
 	Frag FragInfo
 
@@ -202,6 +205,7 @@ func (p *Packet) reset() {
 	p.N = 0
 	p.nTCP = 0
 	p.nUDP = 0
+	p.DNS.N = 0
 	p.Bad = Malformed{}
 	p.reasm = nil
 	p.curBuf = 0

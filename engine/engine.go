@@ -29,6 +29,7 @@ type Trace struct {
 	dec   *dissect.Decoder
 	tcp   *analysis.TCPStreams
 	udp   *analysis.UDPStreams
+	dns   *analysis.DNSPairing
 	frame capture.Frame
 	late  map[uint32][]dissect.Diag
 	// Start is the time of the first frame (ns since the Unix epoch); Frames counts the frames read.
@@ -71,6 +72,7 @@ func OpenWith(path string, o Options) (*Trace, error) {
 		return nil, fmt.Errorf("second pass: %w", err)
 	}
 	t2.late = late
+	t2.dns.UseLate(t.dns.Late())
 	return t2, nil
 }
 
@@ -79,7 +81,7 @@ func open(path string) (*Trace, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Trace{path: path, file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams()}, nil
+	return &Trace{path: path, file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), dns: analysis.NewDNSPairing()}, nil
 }
 
 // Close closes the file.
@@ -114,6 +116,7 @@ func (t *Trace) Next() (*dissect.Packet, error) {
 func (t *Trace) analyze(p *dissect.Packet) {
 	t.tcp.Observe(p)
 	t.udp.Observe(p)
+	t.dns.Observe(p)
 	if t.late != nil {
 		for _, d := range t.late[uint32(p.Num)] {
 			p.AddDiag(d)
@@ -129,3 +132,7 @@ func (t *Trace) Conversations() []analysis.Conversation {
 
 // Late returns the diagnostics that only the whole trace can give (see Options.TwoPass), by frame.
 func (t *Trace) Late() map[uint32][]dissect.Diag { return t.tcp.Late() }
+
+// DNS returns the DNS query/response pairing of the frames read so far (its Report, once the trace has
+// been read to the end, feeds the diagnosis).
+func (t *Trace) DNS() *analysis.DNSPairing { return t.dns }
