@@ -45,6 +45,7 @@ type DNSPairing struct {
 	head  int              // the oldest slot once the ring is full
 	limit int
 
+	record   bool         // keep the outcomes (a first pass, see RecordLate)
 	outcomes []dnsOutcome // how every finished transaction ended (first pass)
 	dropped  int          // outcomes not kept (limit reached)
 	late     *DNSLate     // the first pass's outcomes (second pass)
@@ -128,11 +129,15 @@ func NewDNSPairing() *DNSPairing {
 	return &DNSPairing{index: make(map[dnsKey]int32), limit: maxDNSTrans}
 }
 
+// RecordLate makes the analyzer keep how every query ended, for Late: call it before a first pass.
+func (d *DNSPairing) RecordLate() { d.record = true }
+
 // UseLate gives the analyzer the outcomes of a first pass over the same trace, so that queries get
 // dns.response_in and unanswered queries their diagnostic (tshark -2).
 func (d *DNSPairing) UseLate(l *DNSLate) { d.late, d.cursor = l, 0 }
 
-// Late finishes the pass (call it after the last frame) and returns the outcomes of every query.
+// Late finishes the pass (call it after the last frame) and returns the outcomes of every query (none
+// unless RecordLate was called before the pass).
 func (d *DNSPairing) Late() *DNSLate {
 	d.finish()
 	out := slices.Clone(d.outcomes)
@@ -310,9 +315,11 @@ func (d *DNSPairing) end(t *dnsTrans) {
 		return
 	}
 	t.live = false
-	if len(d.outcomes) < maxDNSOutcomes {
+	switch {
+	case !d.record:
+	case len(d.outcomes) < maxDNSOutcomes:
 		d.outcomes = append(d.outcomes, dnsOutcome{frame: t.reqFrame, resp: t.repFrame, layer: t.layer})
-	} else {
+	default:
 		d.dropped++
 	}
 	if t.repFrame == 0 && t.unicast {

@@ -56,6 +56,7 @@ func OpenWith(path string, o Options) (*Trace, error) {
 		t.Close()
 		return nil, errors.New("two passes need a file, not standard input")
 	}
+	t.dns.RecordLate()
 	for {
 		if _, err := t.Next(); err != nil {
 			if err != io.EOF {
