@@ -288,3 +288,71 @@ func BenchmarkDNSPairing(b *testing.B) {
 		step(i)
 	}
 }
+
+// FuzzDNSPairing: any message, as a query and then as a response with the same bytes otherwise, pairs
+// without a panic in both passes, and a frame never records more pairs than it has DNS layers.
+func FuzzDNSPairing(f *testing.F) {
+	f.Add([]byte("\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x07example\x03com\x00\x00\x01\x00\x01"))
+	f.Add([]byte("\x12\x34\x81\x83\x00\x01\x00\x01\x00\x00\x00\x00\xc0\x0c"))
+	f.Add([]byte("\x00\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		if len(msg) > 1400 {
+			return
+		}
+		frames := [][]byte{udpDNS(msg, false), udpDNS(msg, true), udpDNS(msg, true)}
+		run := func(a *DNSPairing) {
+			d := dissect.NewDecoder()
+			u := NewUDPStreams()
+			for i, data := range frames {
+				p := d.Decode(&capture.Frame{Data: data, OrigLen: len(data), LinkType: capture.LinkTypeEthernet, TimeNS: int64(i) * 1e6})
+				p.Num = i + 1
+				u.Observe(p)
+				a.Observe(p)
+				n := 0
+				for j := 0; j < p.N; j++ {
+					if p.Layers[j].Proto == dissect.ProtoDNS {
+						n++
+					}
+				}
+				if p.DNS.N > n {
+					t.Fatalf("frame %d: %d pairs for %d DNS layers", i+1, p.DNS.N, n)
+				}
+				p.Tree()
+			}
+		}
+		first := NewDNSPairing()
+		first.RecordLate()
+		run(first)
+		second := NewDNSPairing()
+		second.UseLate(first.Late())
+		run(second)
+		second.Report(nil)
+	})
+}
+
+// udpDNS wraps msg in Ethernet/IPv4/UDP between 10.0.0.1:40000 and 10.0.0.53:53; as a response, with the
+// QR bit set and the direction reversed.
+func udpDNS(msg []byte, resp bool) []byte {
+	m := append([]byte(nil), msg...)
+	if resp && len(m) > 2 {
+		m[2] |= 0x80
+	}
+	src, dst, sp, dp := []byte{10, 0, 0, 1}, []byte{10, 0, 0, 53}, uint16(40000), uint16(53)
+	if resp {
+		src, dst, sp, dp = dst, src, dp, sp
+	}
+	b := make([]byte, 14+20+8+len(m))
+	binary.BigEndian.PutUint16(b[12:], 0x0800)
+	ip := b[14:]
+	ip[0] = 0x45
+	binary.BigEndian.PutUint16(ip[2:], uint16(28+len(m)))
+	ip[8], ip[9] = 64, 17
+	copy(ip[12:], src)
+	copy(ip[16:], dst)
+	udp := ip[20:]
+	binary.BigEndian.PutUint16(udp, sp)
+	binary.BigEndian.PutUint16(udp[2:], dp)
+	binary.BigEndian.PutUint16(udp[4:], uint16(8+len(m)))
+	copy(udp[8:], m)
+	return b
+}
