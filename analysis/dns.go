@@ -716,7 +716,7 @@ func unansweredFindings(ls []DNSLookup) []Finding {
 			Detail: fmt.Sprintf("%s: no response by the end of the trace (queries in frames %s, %d retransmission%s): the server is down or unreachable, a firewall drops DNS, or the capture ended first",
 				strings.Join(names, ", ")+more, frameList(frames), retr, plural(retr)),
 			Frames: first(frames),
-			Filter: "frame.number in {" + strings.Join(parts[:len(first(frames))], " ") + "}",
+			Filter: "frame.number in {" + strings.Join(parts[:len(first(frames))], ", ") + "}",
 		})
 	}
 	return out

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wirelens/wirelens/capture"
 	"github.com/wirelens/wirelens/dissect"
+	"github.com/wirelens/wirelens/filter"
 )
 
 // dmsg describes one DNS message over UDP between a client 10.0.0.1:port and a server 10.0.0.53:53.
@@ -240,6 +241,9 @@ func TestDNSReport(t *testing.T) {
 	var titles []string
 	for _, f := range Diagnose(nil, TraceFacts{Frames: len(msgs), DNS: r}).Findings {
 		titles = append(titles, "["+f.Severity+"] "+f.Title)
+		if _, err := filter.Compile(f.Filter); err != nil {
+			t.Errorf("%s: filter %q: %v", f.Title, f.Filter, err)
+		}
 	}
 	want := []string{
 		"[error] DNS lookup of example.com failed: SERVFAIL (server failure)",
