@@ -223,16 +223,17 @@ func TestDNSReport(t *testing.T) {
 		{ms: 500, id: 3}, {ms: 1500, id: 3}, {ms: 2700, id: 3, resp: true}, // 2.7 s after a retransmission
 		{ms: 3000, id: 4, port: 40001}, // never answered
 		{ms: 3100, id: 5, port: 40002}, {ms: 3200, id: 5, port: 40002, resp: true, rcode: 2},
+		{ms: 3300, id: 9, port: 40001}, // never answered either
 	}
 	a := dnsPass(msgs, nil, func(*dissect.Packet) {})
 	r := a.Report(nil)
-	if r.Queries != 5 || r.Answered != 4 {
+	if r.Queries != 6 || r.Answered != 4 {
 		t.Errorf("queries %d answered %d", r.Queries, r.Answered)
 	}
 	if len(r.Failures) != 2 || r.Failures[0].Rcode != 2 || r.Failures[1].Rcode != 3 || len(r.Failures[1].Responses) != 2 || r.Failures[1].Name != "example.com" {
 		t.Errorf("failures %+v", r.Failures)
 	}
-	if len(r.Unanswered) != 1 || r.Unanswered[0].Query != 8 || r.Unanswered[0].Server != "10.0.0.53:53" || r.Unanswered[0].Type != "A" {
+	if len(r.Unanswered) != 2 || r.Unanswered[0].Query != 8 || r.Unanswered[1].Query != 11 || r.Unanswered[0].Server != "10.0.0.53:53" || r.Unanswered[0].Type != "A" {
 		t.Errorf("unanswered %+v", r.Unanswered)
 	}
 	if len(r.Slowest) == 0 || r.Slowest[0].Query != 5 || r.Slowest[0].Response != 7 || r.Slowest[0].TimeNS != 2200e6 || r.Slowest[0].Retransmissions != 1 {
@@ -247,7 +248,7 @@ func TestDNSReport(t *testing.T) {
 	}
 	want := []string{
 		"[error] DNS lookup of example.com failed: SERVFAIL (server failure)",
-		"[warning] 1 DNS query to 10.0.0.53:53 never answered",
+		"[warning] 2 DNS queries to 10.0.0.53:53 never answered",
 		"[warning] DNS lookup of example.com failed: NXDOMAIN (no such name)",
 		"[warning] Slowest DNS lookup: example.com took 2.200 s",
 	}
