@@ -86,6 +86,10 @@ type HTTPStreams struct {
 	// Slow is the response time above which a response gets a "slow" diagnostic (default 1 s).
 	Slow int64
 	late map[uint32][]dissect.Diag
+	// respIn maps a request frame to the frame of the response tshark pairs with it (http.response_in):
+	// filled in a first pass (RecordResponses), read in the second (UseResponses).
+	respIn    map[uint32]uint32
+	useRespIn bool
 	// Counters for the trace's story.
 	Requests, Responses, CutShort, CapHits int
 }
@@ -559,6 +563,9 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 		s.tail = httpRec{number: s.recs, reqFrame: frame, reqTime: p.TimeNS, hasReq: true}
 		s.hasTail = true
 		info.Number = s.recs
+		if h.useRespIn {
+			info.ResponseIn = h.respIn[frame]
+		}
 		if s.prev.reqFrame != 0 && s.prev.number != 0 {
 			info.PrevRequestIn = s.prev.reqFrame
 		}
@@ -587,6 +594,9 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 			s.hasTail = true
 		}
 		s.tail.resFrame = frame
+		if h.respIn != nil && !h.useRespIn && s.tail.hasReq {
+			h.respIn[s.tail.reqFrame] = frame
+		}
 		info.Number = s.tail.number
 		if s.tail.hasReq {
 			info.RequestIn = s.tail.reqFrame
@@ -654,6 +664,16 @@ func authScheme(v []byte) string {
 	}
 	return string(v)
 }
+
+// RecordResponses makes the analyzer remember, for a second pass, which response tshark pairs with each
+// request.
+func (h *HTTPStreams) RecordResponses() { h.respIn = map[uint32]uint32{} }
+
+// ResponseFrames returns what RecordResponses gathered.
+func (h *HTTPStreams) ResponseFrames() map[uint32]uint32 { return h.respIn }
+
+// UseResponses gives a second pass the first pass's responses, so that requests show http.response_in.
+func (h *HTTPStreams) UseResponses(m map[uint32]uint32) { h.respIn, h.useRespIn = m, m != nil }
 
 // Close ends the trace: requests still waiting become operations with no response, and a stream that
 // ends inside a message says so.

@@ -74,6 +74,12 @@ const (
 	DiagHTTPSlow
 	DiagHTTPCutShort
 	DiagHTTPRedirect
+	DiagDNSRetransQuery
+	DiagDNSRetransResponse
+	DiagDNSNXDomain
+	DiagDNSServFail
+	DiagDNSRefused
+	DiagDNSUnanswered
 	numDiagCodes
 )
 
@@ -112,6 +118,12 @@ var diagInfos = [numDiagCodes]diagInfo{
 	DiagHTTPSlow:               {SevWarning, "http", "Slow HTTP response: # ms after the request in frame @"},
 	DiagHTTPCutShort:           {SevWarning, "http", "HTTP message cut short: the stream ended # bytes before its end"},
 	DiagHTTPRedirect:           {SevNote, "http", "HTTP redirect # (request in frame @)"},
+	DiagDNSRetransQuery:        {SevWarning, "dns", "DNS query retransmission of frame @"},
+	DiagDNSRetransResponse:     {SevWarning, "dns", "DNS response retransmission of frame @"},
+	DiagDNSNXDomain:            {SevWarning, "dns", "No such name (NXDOMAIN) in reply to the query in frame @"},
+	DiagDNSServFail:            {SevError, "dns", "Server failure (SERVFAIL) in reply to the query in frame @"},
+	DiagDNSRefused:             {SevError, "dns", "Query refused (REFUSED) in reply to the query in frame @"},
+	DiagDNSUnanswered:          {SevWarning, "dns", "No response to this DNS query in the trace"},
 }
 
 // Diag is one diagnostic of a frame.
@@ -211,7 +223,7 @@ var (
 		diagGetter(func(p *Packet, d Diag, dst []field.Value) []field.Value {
 			return append(dst, field.Value{B: sevBytes[d.Severity()]})
 		}))
-	fDiagCategory = reg(field.Info{Abbrev: "diag.category", Name: "Category", Type: field.String, Blurb: "connection, sequence, window or malformed"},
+	fDiagCategory = reg(field.Info{Abbrev: "diag.category", Name: "Category", Type: field.String, Blurb: "connection, sequence, window, dns or malformed"},
 		diagGetter(func(p *Packet, d Diag, dst []field.Value) []field.Value {
 			return append(dst, field.Value{B: catBytes[d.Category()]})
 		}))

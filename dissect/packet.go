@@ -133,6 +133,8 @@ type Packet struct {
 	HTTP  [MaxHTTP]HTTPInfo
 	nHTTP int
 	app   [MaxHTTP][]byte // the bytes of each HTTP message (Layer.Buf = 2 + index)
+	// DNS holds the query/response pairing of each DNS message (package analysis, dns_pairing.go).
+	DNS DNSPairs
 
 	// Fragment describes IP fragmentation seen in this frame.
 	Frag FragInfo
@@ -211,6 +213,7 @@ func (p *Packet) reset() {
 	p.N = 0
 	p.nTCP = 0
 	p.nUDP = 0
+	p.DNS.N = 0
 	p.Bad = Malformed{}
 	p.reasm = nil
 	p.curBuf = 0

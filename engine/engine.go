@@ -37,6 +37,7 @@ type Trace struct {
 	http  *analysis.HTTPStreams
 	ops   []analysis.HTTPOperation
 	done  bool
+	dns   *analysis.DNSPairing
 	frame capture.Frame
 	late  map[uint32][]dissect.Diag
 	// Start is the time of the first frame (ns since the Unix epoch); Frames counts the frames read.
@@ -63,6 +64,15 @@ func OpenWith(path string, o Options) (*Trace, error) {
 		t.Close()
 		return nil, errors.New("two passes need a file, not standard input")
 	}
+	// The first pass only gathers what the second shows: it keeps no operations.
+	t.Close()
+	first := o
+	first.OnHTTP, first.NoHTTPOperations = nil, true
+	if t, err = open(path, first); err != nil {
+		return nil, err
+	}
+	t.dns.RecordLate()
+	t.http.RecordResponses()
 	for {
 		if _, err := t.Next(); err != nil {
 			if err != io.EOF {
@@ -79,6 +89,8 @@ func OpenWith(path string, o Options) (*Trace, error) {
 		return nil, fmt.Errorf("second pass: %w", err)
 	}
 	t2.late = late
+	t2.dns.UseLate(t.dns.Late())
+	t2.http.UseResponses(t.http.ResponseFrames())
 	return t2, nil
 }
 
@@ -87,7 +99,7 @@ func open(path string, o Options) (*Trace, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Trace{path: path, file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), http: analysis.NewHTTPStreams()}
+	t := &Trace{path: path, file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), http: analysis.NewHTTPStreams(), dns: analysis.NewDNSPairing()}
 	t.http.OnOperation = func(op *analysis.HTTPOperation) {
 		if o.OnHTTP != nil {
 			o.OnHTTP(op)
@@ -135,6 +147,7 @@ func (t *Trace) analyze(p *dissect.Packet) {
 	t.tcp.Observe(p)
 	t.udp.Observe(p)
 	t.http.Observe(p)
+	t.dns.Observe(p)
 	if t.late != nil {
 		for _, d := range t.late[uint32(p.Num)] {
 			p.AddDiag(d)
@@ -178,3 +191,7 @@ func (t *Trace) HTTPOperations() []analysis.HTTPOperation {
 
 // HTTP returns the HTTP analyzer (its counters).
 func (t *Trace) HTTP() *analysis.HTTPStreams { return t.http }
+
+// DNS returns the DNS query/response pairing of the frames read so far (its Report, once the trace has
+// been read to the end, feeds the diagnosis).
+func (t *Trace) DNS() *analysis.DNSPairing { return t.dns }

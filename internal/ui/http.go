@@ -27,9 +27,19 @@ type HTTPOperation struct {
 	Notes        string `json:"notes"`
 }
 
-// httpOperations returns the HTTP operations engine found in a trace read to its end. The engine does
-// not analyse HTTP yet in this tree, so the pane says that there are none.
+// httpOperations returns the HTTP operations engine found in a trace read to its end (request and
+// response pairs, first in first out, with redirect chains numbered).
 func httpOperations(t *engine.Trace) []HTTPOperation {
-	_ = t
-	return nil
+	ops := t.HTTPOperations()
+	out := make([]HTTPOperation, len(ops))
+	for i := range ops {
+		o := &ops[i]
+		out[i] = HTTPOperation{
+			Stream: o.Stream, ReqFrame: o.ReqFrame, RespFrame: o.RespFrame, ReqTime: o.ReqTime, RespTime: o.RespTime,
+			Client: o.Client, Server: o.Server, Method: o.Method, Host: o.Host, URI: o.URI, Status: o.Status,
+			Phrase: o.Phrase, BodyLen: o.BodyLen, ServerHeader: o.ServerHeader, Location: o.Location,
+			ContentType: o.ContentType, Chain: o.Chain, Notes: o.Notes,
+		}
+	}
+	return out
 }
