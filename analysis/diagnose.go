@@ -30,7 +30,8 @@ type Diagnosis struct {
 // TraceFacts are the per-frame facts the diagnosis needs beyond the conversations.
 type TraceFacts struct {
 	Frames    int
-	Malformed []uint32 // frames with a malformed layer
+	Malformed []uint32   // frames with a malformed layer
+	DNS       *DNSReport // the DNS section (dns.go); nil: none
 }
 
 const maxFramesListed = 12
@@ -119,6 +120,9 @@ func Diagnose(convs []Conversation, facts TraceFacts) Diagnosis {
 			Detail: "decoding stopped inside these frames: a header was cut short or inconsistent (frames " + frameList(facts.Malformed) + ")",
 			Frames: first(facts.Malformed), Filter: "_ws.malformed",
 		})
+	}
+	if facts.DNS != nil {
+		out = append(out, dnsFindings(facts.DNS)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].rank < out[j].rank })
 	d := Diagnosis{Findings: out}

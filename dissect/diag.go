@@ -67,6 +67,19 @@ const (
 	DiagKeepAlive
 	DiagKeepAliveAck
 	DiagReusedPorts
+	DiagHTTPServerError
+	DiagHTTPClientError
+	DiagHTTPNoResponse
+	DiagHTTPNoRequest
+	DiagHTTPSlow
+	DiagHTTPCutShort
+	DiagHTTPRedirect
+	DiagDNSRetransQuery
+	DiagDNSRetransResponse
+	DiagDNSNXDomain
+	DiagDNSServFail
+	DiagDNSRefused
+	DiagDNSUnanswered
 	numDiagCodes
 )
 
@@ -98,6 +111,19 @@ var diagInfos = [numDiagCodes]diagInfo{
 	DiagKeepAlive:              {SevNote, "sequence", "Keep-alive"},
 	DiagKeepAliveAck:           {SevNote, "sequence", "Keep-alive ACK"},
 	DiagReusedPorts:            {SevNote, "connection", "Port numbers reused: a new connection on the ports of an earlier one"},
+	DiagHTTPServerError:        {SevError, "http", "HTTP server error # (request in frame @)"},
+	DiagHTTPClientError:        {SevWarning, "http", "HTTP client error # (request in frame @)"},
+	DiagHTTPNoResponse:         {SevWarning, "http", "HTTP request with no response"},
+	DiagHTTPNoRequest:          {SevWarning, "http", "HTTP response with no request"},
+	DiagHTTPSlow:               {SevWarning, "http", "Slow HTTP response: # ms after the request in frame @"},
+	DiagHTTPCutShort:           {SevWarning, "http", "HTTP message cut short: the stream ended # bytes before its end"},
+	DiagHTTPRedirect:           {SevNote, "http", "HTTP redirect # (request in frame @)"},
+	DiagDNSRetransQuery:        {SevWarning, "dns", "DNS query retransmission of frame @"},
+	DiagDNSRetransResponse:     {SevWarning, "dns", "DNS response retransmission of frame @"},
+	DiagDNSNXDomain:            {SevWarning, "dns", "No such name (NXDOMAIN) in reply to the query in frame @"},
+	DiagDNSServFail:            {SevError, "dns", "Server failure (SERVFAIL) in reply to the query in frame @"},
+	DiagDNSRefused:             {SevError, "dns", "Query refused (REFUSED) in reply to the query in frame @"},
+	DiagDNSUnanswered:          {SevWarning, "dns", "No response to this DNS query in the trace"},
 }
 
 // Diag is one diagnostic of a frame.
@@ -197,7 +223,7 @@ var (
 		diagGetter(func(p *Packet, d Diag, dst []field.Value) []field.Value {
 			return append(dst, field.Value{B: sevBytes[d.Severity()]})
 		}))
-	fDiagCategory = reg(field.Info{Abbrev: "diag.category", Name: "Category", Type: field.String, Blurb: "connection, sequence, window or malformed"},
+	fDiagCategory = reg(field.Info{Abbrev: "diag.category", Name: "Category", Type: field.String, Blurb: "connection, sequence, window, dns or malformed"},
 		diagGetter(func(p *Packet, d Diag, dst []field.Value) []field.Value {
 			return append(dst, field.Value{B: catBytes[d.Category()]})
 		}))

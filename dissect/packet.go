@@ -45,6 +45,7 @@ const (
 	ProtoWLAN
 	ProtoRadiotap
 	ProtoGTP
+	ProtoHTTP
 	ProtoData // payload no decoder claims
 	ProtoUnsupported
 	numProtos
@@ -56,7 +57,7 @@ const MaxLayers = 16
 // Layer is one decoded header of a packet: its protocol and where its bytes lie.
 type Layer struct {
 	Proto Proto
-	Buf   uint8 // 0: the frame's bytes; 1: the reassembled datagram (see Packet.Bytes)
+	Buf   uint8 // 0: the frame's bytes; 1: the reassembled datagram; 2+: an application message (see Packet.Bytes)
 	Flags uint8 // protocol-specific (e.g. layerInError: inside an ICMP error's quoted packet)
 	Aux   uint8 // protocol-specific small value (index into a per-protocol side table)
 	Off   int32 // offset of the header in its buffer
@@ -128,6 +129,13 @@ type Packet struct {
 	UDP  [4]UDPConv
 	nUDP int
 
+	// HTTP holds stream-analysis data for each HTTP layer, indexed by Layer.Aux.
+	HTTP  [MaxHTTP]HTTPInfo
+	nHTTP int
+	app   [MaxHTTP][]byte // the bytes of each HTTP message (Layer.Buf = 2 + index)
+	// DNS holds the query/response pairing of each DNS message (package analysis, dns_pairing.go).
+	DNS DNSPairs
+
 	// Fragment describes IP fragmentation seen in this frame.
 	Frag FragInfo
 
@@ -149,6 +157,9 @@ type FragInfo struct {
 
 // Bytes returns the buffer a layer's offsets refer to.
 func (p *Packet) Bytes(l *Layer) []byte {
+	if l.Buf >= 2 {
+		return p.app[l.Buf-2]
+	}
 	if l.Buf == 1 {
 		return p.reasm
 	}
@@ -202,12 +213,17 @@ func (p *Packet) reset() {
 	p.N = 0
 	p.nTCP = 0
 	p.nUDP = 0
+	p.DNS.N = 0
 	p.Bad = Malformed{}
 	p.reasm = nil
 	p.curBuf = 0
 	p.Frag = FragInfo{}
 	p.nscr = 0
 	p.nDiag = 0
+	for i := 0; i < p.nHTTP; i++ {
+		p.app[i] = nil
+	}
+	p.nHTTP = 0
 	p.Comment = nil
 }
 

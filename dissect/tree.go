@@ -9,7 +9,7 @@ type Node struct {
 	Label    string  `json:"label"`
 	Field    string  `json:"field,omitempty"` // filter name, when the item is a registered field
 	Value    string  `json:"value,omitempty"` // the value as tshark -T fields prints it
-	Buf      string  `json:"buf,omitempty"`   // "reassembled" when Off/Len refer to the reassembled datagram
+	Buf      string  `json:"buf,omitempty"`   // "reassembled": Off/Len refer to the reassembled IP datagram; "message": to the HTTP message (Packet.MessageBytes)
 	Off      int     `json:"offset"`
 	Len      int     `json:"length"`
 	Severity string  `json:"severity,omitempty"` // for expert items: "error", "warning", "note", "chat"
@@ -50,6 +50,8 @@ func (t *Tree) node(label string, off, n int) *Node {
 	nd := &Node{Label: label, Off: t.base + off, Len: n}
 	if t.buf == 1 {
 		nd.Buf = "reassembled"
+	} else if t.buf >= 2 {
+		nd.Buf = "message"
 	}
 	return nd
 }

@@ -21,6 +21,11 @@ type Options struct {
 	// that was never answered), so that the second pass can show it on the frame it concerns, as tshark -2
 	// does. It needs a file that can be opened again (not standard input).
 	TwoPass bool
+	// NoHTTPOperations stops the trace from keeping every HTTP operation for HTTPOperations (streaming
+	// commands that only count them keep memory flat); OnHTTP still sees each one.
+	NoHTTPOperations bool
+	// OnHTTP, if set, is called with each finished HTTP operation.
+	OnHTTP func(op *analysis.HTTPOperation)
 }
 
 // Trace is an open trace being read frame by frame.
@@ -30,6 +35,10 @@ type Trace struct {
 	dec  *dissect.Decoder
 	tcp  *analysis.TCPStreams
 	udp  *analysis.UDPStreams
+	http *analysis.HTTPStreams
+	ops  []analysis.HTTPOperation
+	done bool
+	dns  *analysis.DNSPairing
 	late map[uint32][]dissect.Diag
 	pl   *pipeline // the read/decode goroutine (pipeline.go), started by the first Next
 	cur  *batch    // the batch Next is handing out
@@ -48,7 +57,7 @@ func Open(path string) (*Trace, error) { return OpenWith(path, Options{}) }
 
 // OpenWith opens a trace with options.
 func OpenWith(path string, o Options) (*Trace, error) {
-	t, err := open(path)
+	t, err := open(path, o)
 	if err != nil {
 		return nil, err
 	}
@@ -59,6 +68,15 @@ func OpenWith(path string, o Options) (*Trace, error) {
 		t.Close()
 		return nil, errors.New("two passes need a file, not standard input")
 	}
+	// The first pass only gathers what the second shows: it keeps no operations.
+	t.Close()
+	first := o
+	first.OnHTTP, first.NoHTTPOperations = nil, true
+	if t, err = open(path, first); err != nil {
+		return nil, err
+	}
+	t.dns.RecordLate()
+	t.http.RecordResponses()
 	for {
 		if _, err := t.Next(); err != nil {
 			if err != io.EOF {
@@ -68,22 +86,33 @@ func OpenWith(path string, o Options) (*Trace, error) {
 			break
 		}
 	}
-	late := t.tcp.Late()
+	late := t.Late()
 	t.Close()
-	t2, err := open(path)
+	t2, err := open(path, o)
 	if err != nil {
 		return nil, fmt.Errorf("second pass: %w", err)
 	}
 	t2.late = late
+	t2.dns.UseLate(t.dns.Late())
+	t2.http.UseResponses(t.http.ResponseFrames())
 	return t2, nil
 }
 
-func open(path string) (*Trace, error) {
+func open(path string, o Options) (*Trace, error) {
 	f, err := capture.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	return &Trace{path: path, file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams()}, nil
+	t := &Trace{path: path, file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), http: analysis.NewHTTPStreams(), dns: analysis.NewDNSPairing()}
+	t.http.OnOperation = func(op *analysis.HTTPOperation) {
+		if o.OnHTTP != nil {
+			o.OnHTTP(op)
+		}
+		if !o.NoHTTPOperations {
+			t.ops = append(t.ops, *op)
+		}
+	}
+	return t, nil
 }
 
 // Close stops the reading goroutine and closes the file. Packets returned before are no longer valid.
@@ -148,6 +177,9 @@ func (t *Trace) setErr(err error) {
 		err = io.EOF
 	}
 	t.err = err
+	if err == io.EOF {
+		t.finish()
+	}
 }
 
 // analyze runs every analyzer over one decoded packet, in capture order. It is the only place where
@@ -155,6 +187,8 @@ func (t *Trace) setErr(err error) {
 func (t *Trace) analyze(p *dissect.Packet) {
 	t.tcp.Observe(p)
 	t.udp.Observe(p)
+	t.http.Observe(p)
+	t.dns.Observe(p)
 	if t.late != nil {
 		for _, d := range t.late[uint32(p.Num)] {
 			p.AddDiag(d)
@@ -185,5 +219,37 @@ func (t *Trace) EachConversation() iter.Seq[analysis.Conversation] {
 	}
 }
 
+// finish runs once at the end of the trace: analyzers report what is still open.
+func (t *Trace) finish() {
+	if t.done {
+		return
+	}
+	t.done = true
+	t.http.Close()
+}
+
 // Late returns the diagnostics that only the whole trace can give (see Options.TwoPass), by frame.
-func (t *Trace) Late() map[uint32][]dissect.Diag { return t.tcp.Late() }
+func (t *Trace) Late() map[uint32][]dissect.Diag {
+	late := t.tcp.Late()
+	for f, ds := range t.http.Late() {
+		late[f] = append(late[f], ds...)
+	}
+	return late
+}
+
+// HTTPOperations returns the HTTP operations (request and response pairs, first in first out) finished
+// so far, in the order they finished; all of them once the trace has been read to the end. Redirect
+// chains are numbered (analysis.LinkRedirects) when the list is read at the end.
+func (t *Trace) HTTPOperations() []analysis.HTTPOperation {
+	if t.done {
+		analysis.LinkRedirects(t.ops)
+	}
+	return t.ops
+}
+
+// HTTP returns the HTTP analyzer (its counters).
+func (t *Trace) HTTP() *analysis.HTTPStreams { return t.http }
+
+// DNS returns the DNS query/response pairing of the frames read so far (its Report, once the trace has
+// been read to the end, feeds the diagnosis).
+func (t *Trace) DNS() *analysis.DNSPairing { return t.dns }

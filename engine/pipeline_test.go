@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/wirelens/wirelens/analysis"
 	"github.com/wirelens/wirelens/capture"
 	"github.com/wirelens/wirelens/dissect"
 	"github.com/wirelens/wirelens/field"
@@ -20,6 +19,7 @@ var digestFields = []string{
 	"frame.number", "frame.time_relative", "frame.len", "frame.cap_len", "ip.src", "ip.dst", "ip.id", "ipv6.dst",
 	"tcp.stream", "tcp.seq", "tcp.ack", "tcp.len", "tcp.analysis.flags", "tcp.analysis.bytes_in_flight",
 	"tcp.analysis.acks_frame", "udp.stream", "udp.length", "dns.qry.name", "diag.message", "ip.reassembled.length",
+	"http.request.method", "http.response.code", "http.request.uri", "http.content_length", "dns.response_in",
 }
 
 // digest is what one frame looks like to a command: its fields, a hash of its bytes and its layers.
@@ -49,26 +49,25 @@ func fieldIDs(t *testing.T) []field.ID {
 	return ids
 }
 
-// sequential reads a trace without the pipeline: read, decode, analyze, one frame at a time.
+// sequential reads a trace without the pipeline, one frame at a time: read, decode, and the trace's own
+// analyze step (so that every analyzer the engine runs is compared).
 func sequential(t *testing.T, path string, ids []field.ID) (out []string, truncated bool) {
-	f, err := capture.Open(path)
+	tr, err := open(path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	dec, tcp, udp := dissect.NewDecoder(), analysis.NewTCPStreams(), analysis.NewUDPStreams()
+	defer tr.Close()
 	var fr capture.Frame
 	for {
-		if err := f.Next(&fr); err != nil {
+		if err := tr.file.Next(&fr); err != nil {
 			var te *capture.TruncatedError
 			if err != io.EOF && !errors.As(err, &te) {
 				t.Fatal(err)
 			}
 			return out, te != nil
 		}
-		p := dec.Decode(&fr)
-		tcp.Observe(p)
-		udp.Observe(p)
+		p := tr.dec.Decode(&fr)
+		tr.analyze(p)
 		out = append(out, digest(t, p, ids))
 	}
 }

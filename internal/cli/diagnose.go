@@ -51,6 +51,7 @@ func diagnoseCmd(g *globals) *cobra.Command {
 					facts.Malformed = append(facts.Malformed, uint32(p.Num))
 				}
 			}
+			facts.DNS = t.DNS().Report(func(tcp bool, s uint32) bool { return sel.all || tcp && sel.tcp[s] || !tcp && sel.udp[s] })
 			d := analysis.Diagnose(sel.keep(t.Conversations()), facts)
 			w := bufio.NewWriter(g.stdout)
 			switch f {

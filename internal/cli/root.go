@@ -46,7 +46,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		Use:   "wirelens",
 		Short: "Open network traces, decode them and explain what happened",
 		Long: "wirelens reads pcap and pcapng captures (also gzip-compressed), decodes Ethernet, VLAN, ARP, IPv4,\n" +
-			"IPv6, ICMP, TCP, UDP and DNS with Wireshark's field names, and lists, shows and explains them.\n\n" +
+			"IPv6, ICMP, TCP, UDP, DNS and HTTP with Wireshark's field names, and lists, shows and explains them.\n\n" +
 			"Exit status: 0 success, 1 trace read with a problem that --strict makes fatal, 2 error.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -56,7 +56,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	root.SetErr(stderr)
 	root.SetArgs(args)
 	root.PersistentFlags().BoolVar(&g.strict, "strict", false, "exit with status 1 when the trace is truncated or damaged")
-	root.AddCommand(listCmd(g), showCmd(g), fieldsCmd(g), conversationsCmd(g), diagnoseCmd(g), filterCmd(g), streamCmd(g))
+	root.AddCommand(listCmd(g), showCmd(g), fieldsCmd(g), conversationsCmd(g), diagnoseCmd(g), filterCmd(g), streamCmd(g), httpCmd(g), uiCmd(g))
 	err := root.Execute()
 	if err == nil {
 		return ExitOK
@@ -77,7 +77,12 @@ func openTrace(path string) (*engine.Trace, error) { return openTraceWith(path, 
 
 // openTraceWith opens a trace, in two passes if asked.
 func openTraceWith(path string, twoPass bool) (*engine.Trace, error) {
-	t, err := engine.OpenWith(path, engine.Options{TwoPass: twoPass})
+	return openTraceOpts(path, engine.Options{TwoPass: twoPass})
+}
+
+// openTraceOpts opens a trace with options.
+func openTraceOpts(path string, o engine.Options) (*engine.Trace, error) {
+	t, err := engine.OpenWith(path, o)
 	if err == nil {
 		return t, nil
 	}

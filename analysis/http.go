@@ -1,0 +1,763 @@
+package analysis
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"strconv"
+
+	"github.com/wirelens/wirelens/dissect"
+)
+
+// HTTP/1.x over TCP. HTTPStreams follows the payload of every TCP stream that tshark 4.0 would give to
+// HTTP, collects the segments a message spans the way Wireshark's TCP desegmentation does (a
+// "multi-segment PDU" per direction: the HTTP parser says how many more bytes it needs, or one more
+// segment, or everything until the FIN), and attaches each message to the frame that completes it. It
+// pairs requests and responses twice:
+//
+//   - as tshark 4.0 does, for the http.* fields (http.request_in, http.time): every request opens a record
+//     that becomes the tail; a response takes the tail unless the tail already has a response, in which
+//     case it opens a record with no request (so pipelined requests are paired wrongly, and after a 100
+//     Continue the final response is unpaired);
+//   - as operations, first in first out (as Zeek does), which is correct for pipelining and 1xx: this is
+//     what `wirelens http`, diagnose and the workspace show. Where the two pairings differ the operation
+//     says so (HTTPOperation.TsharkRequestIn).
+//
+// Retransmitted and out-of-order segments are not given to HTTP, as tshark 4.0 does by default
+// (tcp.no_subdissector_on_error); a message whose bytes were never all captured is never complete and is
+// not shown (a diagnostic says a message was cut short when a stream ends inside one).
+
+// HTTPOperation is one request and its response.
+type HTTPOperation struct {
+	Stream              int    // tcp.stream
+	ReqFrame, RespFrame uint32 // the frames that complete the request and the response (0: absent)
+	ReqTime, RespTime   int64  // their times, ns since the Unix epoch
+	Client, Server      string // address:port
+	Method, Host, URI   string
+	Version             string
+	Status              int
+	Phrase              string
+	BodyLen             int64 // bytes of the response body as sent (chunk framing included)
+	ServerHeader        string
+	Location            string
+	ContentType         string
+	UserAgent           string
+	Auth                string // the authentication scheme the request or the server's challenge uses (NTLM, Negotiate, Basic…)
+	Interim             []int  // 1xx status codes received before the final response
+	// TsharkRequestIn is the request frame tshark 4.0 pairs with this response (http.request_in); it
+	// differs from ReqFrame with pipelining or a 1xx response.
+	TsharkRequestIn uint32
+	// Chain numbers the redirect chain this operation belongs to (0: none); set by LinkRedirects.
+	Chain int
+	// Notes says what is unusual: "no response", "no request", "cut short".
+	Notes string
+}
+
+// ResponseTime returns the time from the request to the response, ns (-1 if either is missing).
+func (o *HTTPOperation) ResponseTime() int64 {
+	if o.ReqFrame == 0 || o.RespFrame == 0 {
+		return -1
+	}
+	return o.RespTime - o.ReqTime
+}
+
+// URL returns http://host/uri (or the URI when it is absolute or there is no Host).
+func (o *HTTPOperation) URL() string {
+	if o.Host == "" || len(o.URI) > 0 && o.URI[0] != '/' {
+		return o.URI
+	}
+	return "http://" + o.Host + o.URI
+}
+
+// Memory caps of HTTP reassembly.
+const (
+	httpMaxPDU       = 64 << 20  // bytes one message may collect
+	httpMaxTotal     = 512 << 20 // bytes all streams may hold at once
+	httpMaxPending   = 100       // requests waiting for a response on one stream (as Zeek)
+	httpMaxFirstPart = 1 << 20   // Wireshark starts a multi-segment PDU only within 1 MiB of its start
+)
+
+// HTTPStreams is the HTTP analyzer. It is fed every packet in capture order after TCPStreams.
+type HTTPStreams struct {
+	streams map[uint32]*httpStream
+	held    int64 // bytes held in reassembly buffers
+	// OnOperation, if set, is called with each finished operation (a response arrived, or at Close a
+	// request left without one). The operation may be kept.
+	OnOperation func(op *HTTPOperation)
+	// Slow is the response time above which a response gets a "slow" diagnostic (default 1 s).
+	Slow int64
+	late map[uint32][]dissect.Diag
+	// respIn maps a request frame to the frame of the response tshark pairs with it (http.response_in):
+	// filled in a first pass (RecordResponses), read in the second (UseResponses).
+	respIn    map[uint32]uint32
+	useRespIn bool
+	// Counters for the trace's story.
+	Requests, Responses, CutShort, CapHits int
+}
+
+// NewHTTPStreams returns an HTTP analyzer.
+func NewHTTPStreams() *HTTPStreams {
+	return &HTTPStreams{streams: map[uint32]*httpStream{}, Slow: 1e9, late: map[uint32][]dissect.Diag{}}
+}
+
+type httpStream struct {
+	id       uint32
+	srcAddr  netip.Addr // side 0 is the first packet's source
+	srcPort  uint16
+	addrs    [2]string // address:port of each side, formatted once
+	server   uint16
+	hasSrv   bool
+	heurFrom uint32 // the HTTP heuristic made HTTP the conversation's dissector from this frame on
+	state    dissect.HTTPConvState
+	dirs     [2]httpDir
+	// tshark's pairing records: only the tail and the one before it are ever read.
+	recs     uint32
+	tail     httpRec
+	prev     httpRec
+	hasTail  bool
+	pending  []*HTTPOperation // FIFO of requests waiting for a response
+	nonHTTP  bool             // the stream is given to another dissector: nothing to do
+	choseErr bool
+}
+
+type httpRec struct {
+	number   uint32
+	reqFrame uint32
+	resFrame uint32
+	reqTime  int64
+	hasReq   bool
+}
+
+// httpDir is one direction's multi-segment PDU (Wireshark's tcp_multisegment_pdu), at most one at a time.
+type httpDir struct {
+	active     bool
+	seq        uint32 // sequence number of the PDU's first byte
+	nxtpdu     uint32 // sequence number after the PDU, as far as known
+	entire     bool   // the next segment is taken whole (the PDU's length is not known yet)
+	firstFrame uint32
+	lastFrame  uint32
+	buf        []byte // the PDU's bytes from seq (holes are zero until filled)
+	cov        []span // byte ranges of buf received
+	total      int    // the PDU's length once its last segment has been added; -1 before
+	untilFIN   bool   // the flow is being reassembled until its FIN
+	fin        uint32 // the frame of the flow's FIN
+	overflow   bool   // the PDU outgrew httpMaxPDU: it will never be complete
+}
+
+type span struct{ a, b int }
+
+func seqLT(a, b uint32) bool { return int32(a-b) < 0 }
+
+// Observe follows the TCP payload of the packet. Call it after TCPStreams.Observe.
+func (h *HTTPStreams) Observe(p *dissect.Packet) {
+	n := p.N
+	for i := 0; i < n; i++ {
+		l := &p.Layers[i]
+		if l.Proto != dissect.ProtoTCP || l.InError() || l.Hdr < 20 || !p.TCP[l.Aux].Valid {
+			continue
+		}
+		h.segment(p, i, l)
+	}
+}
+
+func (h *HTTPStreams) stream(p *dissect.Packet, i int, c *dissect.TCPConv, src, dst []byte, sp, dp uint16) (*httpStream, int) {
+	s := h.streams[c.Stream]
+	a, _ := netip.AddrFromSlice(src)
+	if s == nil {
+		b, _ := netip.AddrFromSlice(dst)
+		s = &httpStream{id: c.Stream, srcAddr: a, srcPort: sp}
+		s.addrs[0] = netip.AddrPortFrom(a, sp).String()
+		s.addrs[1] = netip.AddrPortFrom(b, dp).String()
+		for d := range s.dirs {
+			s.dirs[d].total = -1
+		}
+		h.streams[c.Stream] = s
+	}
+	if a == s.srcAddr && sp == s.srcPort {
+		return s, 0
+	}
+	return s, 1
+}
+
+// chooseHTTP says whether tshark would hand this payload to HTTP, as decode_tcp_ports picks a
+// dissector: the conversation's dissector (set by the HTTP heuristic), then the server port seen in the
+// handshake, the lower port, the higher port, and last the heuristics. A port that tshark's tcp.port
+// table gives to another dissector keeps HTTP away.
+func (s *httpStream) chooseHTTP(frame uint32, sp, dp uint16, payload []byte) bool {
+	if s.heurFrom != 0 && frame >= s.heurFrom {
+		return true
+	}
+	try := func(port uint16) (bool, bool) {
+		if tcpPortHTTP[port] {
+			return true, true
+		}
+		if _, ok := tcpPortOther[port]; ok {
+			return false, true
+		}
+		return false, false
+	}
+	if s.hasSrv {
+		if yes, decided := try(s.server); decided {
+			return yes
+		}
+	}
+	lo, hi := sp, dp
+	if lo > hi {
+		lo, hi = hi, lo
+	}
+	if lo != 0 {
+		if yes, decided := try(lo); decided {
+			return yes
+		}
+	}
+	if hi != 0 {
+		if yes, decided := try(hi); decided {
+			return yes
+		}
+	}
+	if httpHeuristic(payload) {
+		s.heurFrom = frame
+		return true
+	}
+	return false
+}
+
+// httpHeuristic is Wireshark's dissect_http_heur_tcp: the first line (ended by CR or LF) starts or ends
+// with "HTTP/1." (any case) and is not 8 characters long.
+func httpHeuristic(b []byte) bool {
+	n := -1
+	for i, c := range b {
+		if c == '\r' || c == '\n' {
+			if c == '\r' && i+1 >= len(b) {
+				return false
+			}
+			n = i
+			break
+		}
+	}
+	if n < 0 || n == 8 {
+		return false
+	}
+	fold := func(x []byte) bool {
+		const t = "http/1."
+		if len(x) < len(t) {
+			return false
+		}
+		for k := 0; k < len(t); k++ {
+			c := x[k]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != t[k] {
+				return false
+			}
+		}
+		return true
+	}
+	return fold(b[:n]) || (n >= 8 && fold(b[n-8:n]))
+}
+
+func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
+	c := &p.TCP[l.Aux]
+	hd := p.Header(l)
+	sp, dp := binary.BigEndian.Uint16(hd), binary.BigEndian.Uint16(hd[2:])
+	seq := binary.BigEndian.Uint32(hd[4:])
+	flags := binary.BigEndian.Uint16(hd[12:])
+	src, dst := p.NetAddrs(i)
+	if src == nil {
+		return
+	}
+	s, side := h.stream(p, i, c, src, dst, sp, dp)
+	if flags&dissect.TCPSyn != 0 {
+		s.hasSrv = true
+		if flags&dissect.TCPAck != 0 {
+			s.server = sp
+		} else {
+			s.server = dp
+		}
+	}
+	if s.state.Switched {
+		return
+	}
+	all := p.Bytes(l)
+	payload := all[min(int(l.Off+l.Hdr), len(all)):min(int(l.End), len(all))]
+	reported := p.TCPPayloadLen(l)
+	if len(payload) > reported {
+		payload = payload[:reported]
+	}
+	canDeseg := len(payload) == reported
+	fin := flags&dissect.TCPFin != 0
+	frame := uint32(p.Num)
+	d := &s.dirs[side]
+	a := c.A.Flags
+
+	// The end of a flow reassembled until its FIN: the FIN completes the PDU, dissected at the end of
+	// the stream.
+	if fin && canDeseg && d.untilFIN && (d.fin == 0 || d.fin == frame) {
+		d.fin = frame
+		if d.active && seqLT(d.seq, seq) {
+			h.add(d, int(seq-d.seq), payload, true)
+			if d.complete() {
+				buf := h.take(d)
+				h.dissect(p, i, s, side, buf, len(buf), true, false, true)
+				return
+			}
+		}
+	}
+	if reported == 0 || a&dissect.TCPAKeepAlive != 0 {
+		return
+	}
+	nxtseq := seq + uint32(reported)
+	off := 0
+	for off < len(payload) {
+		segSeq := seq + uint32(off)
+		rest := payload[off:]
+		if off == 0 {
+			if d.active && d.seq == segSeq && !seqLT(d.nxtpdu, nxtseq) && frame != d.firstFrame && frame != d.lastFrame {
+				return // a retransmission of the PDU's first segment
+			}
+			if a&(dissect.TCPASpuriousRetransmission|dissect.TCPARetransmission) != 0 {
+				return
+			}
+		}
+		if d.active && seqLT(d.seq, segSeq) && seqLT(segSeq, d.nxtpdu) {
+			d.lastFrame = frame
+			n := len(rest)
+			if !d.entire {
+				n = int(min(nxtseq-segSeq, d.nxtpdu-segSeq))
+			}
+			n = min(n, len(rest))
+			last := !seqLT(nxtseq, d.nxtpdu)
+			h.add(d, int(segSeq-d.seq), rest[:n], last)
+			complete := d.complete()
+			if complete && d.entire {
+				d.entire = false
+				if seqLT(d.nxtpdu, nxtseq) {
+					d.nxtpdu = nxtseq
+				}
+			}
+			another := 0
+			if seqLT(d.nxtpdu, nxtseq) && !seqLT(d.nxtpdu, segSeq) && n > 0 {
+				another = int(d.nxtpdu - segSeq)
+			}
+			if !complete {
+				if another > 0 {
+					off += another
+					continue
+				}
+				return
+			}
+			if a&(dissect.TCPARetransmission|dissect.TCPAOutOfOrder) != 0 || !s.chooseHTTP(frame, sp, dp, d.buf) {
+				h.drop(d)
+				if another > 0 {
+					off += another
+					continue
+				}
+				return
+			}
+			buf := h.take(d)
+			needOff, need := h.dissect(p, i, s, side, buf, len(buf), fin, true, true)
+			if need != 0 {
+				// The PDU needs more: keep what follows needOff as the new PDU and extend it.
+				h.restart(d, segSeq, buf, needOff, frame)
+				h.extend(d, segSeq, n, len(rest), need)
+				off += n
+				continue
+			}
+			if another > 0 {
+				off += another
+				continue
+			}
+			return
+		}
+		// Not part of a PDU: the segment is dissected on its own.
+		if a&(dissect.TCPARetransmission|dissect.TCPAOutOfOrder) != 0 || !s.chooseHTTP(frame, sp, dp, rest) {
+			return
+		}
+		needOff, need := h.dissect(p, i, s, side, rest, reported-off, fin, canDeseg, false)
+		if need != 0 && canDeseg {
+			desegSeq := segSeq + uint32(needOff)
+			if need == dissect.HTTPNeedUntilFIN {
+				d.untilFIN = true
+			}
+			if nxtseq-desegSeq <= httpMaxFirstPart {
+				h.drop(d)
+				d.active = true
+				d.seq = desegSeq
+				d.firstFrame, d.lastFrame = frame, frame
+				d.total = -1
+				switch need {
+				case dissect.HTTPNeedOneMoreSegment:
+					d.nxtpdu = nxtseq + 1
+					d.entire = true
+				case dissect.HTTPNeedUntilFIN:
+					d.nxtpdu = nxtseq + 0x40000000
+				default:
+					d.nxtpdu = nxtseq + uint32(need)
+				}
+				h.add(d, 0, rest[needOff:], !seqLT(nxtseq, d.nxtpdu))
+			}
+		}
+		return
+	}
+}
+
+// add stores a fragment of the PDU at offset at; last marks the fragment that ends it.
+func (h *HTTPStreams) add(d *httpDir, at int, b []byte, last bool) {
+	if at < 0 || d.overflow {
+		return
+	}
+	end := at + len(b)
+	if end > httpMaxPDU || h.held+int64(end-len(d.buf)) > httpMaxTotal {
+		d.overflow = true
+		h.CapHits++
+		return
+	}
+	if end > len(d.buf) {
+		h.held += int64(end - len(d.buf))
+		if end > cap(d.buf) {
+			nb := make([]byte, end, max(end, 2*cap(d.buf)))
+			copy(nb, d.buf)
+			d.buf = nb
+		} else {
+			d.buf = d.buf[:end]
+		}
+	}
+	// The first copy of a byte wins, as in Wireshark's reassembly.
+	pos := at
+	for _, r := range d.cov {
+		if pos >= end {
+			break
+		}
+		if r.b <= pos {
+			continue
+		}
+		if r.a > pos {
+			copy(d.buf[pos:min(r.a, end)], b[pos-at:])
+		}
+		pos = max(pos, r.b)
+	}
+	if pos < end {
+		copy(d.buf[pos:end], b[pos-at:])
+	}
+	d.cov = addSpan(d.cov, span{at, end})
+	if last {
+		d.total = end
+	}
+}
+
+func addSpan(cov []span, s span) []span {
+	if s.a >= s.b {
+		return cov
+	}
+	out := cov[:0:0]
+	placed := false
+	for _, r := range cov {
+		switch {
+		case r.b < s.a:
+			out = append(out, r)
+		case s.b < r.a:
+			if !placed {
+				out = append(out, s)
+				placed = true
+			}
+			out = append(out, r)
+		default:
+			s = span{min(s.a, r.a), max(s.b, r.b)}
+		}
+	}
+	if !placed {
+		out = append(out, s)
+	}
+	// Keep the list sorted.
+	for i := len(out) - 1; i > 0 && out[i].a < out[i-1].a; i-- {
+		out[i], out[i-1] = out[i-1], out[i]
+	}
+	return out
+}
+
+func (d *httpDir) complete() bool {
+	return d.active && !d.overflow && d.total >= 0 && len(d.cov) > 0 && d.cov[0].a == 0 && d.cov[0].b >= d.total
+}
+
+// take hands the completed PDU's bytes over (the packet keeps them) and ends the PDU.
+func (h *HTTPStreams) take(d *httpDir) []byte {
+	b := d.buf[:d.total]
+	h.held -= int64(len(d.buf))
+	d.buf, d.cov, d.active, d.entire, d.total, d.overflow = nil, nil, false, false, -1, false
+	return b
+}
+
+func (h *HTTPStreams) drop(d *httpDir) {
+	h.held -= int64(len(d.buf))
+	d.buf, d.cov, d.active, d.entire, d.total, d.overflow = nil, nil, false, false, -1, false
+}
+
+// restart makes the bytes of buf from off a new PDU (the rest of a reassembled PDU whose last message
+// needs more data).
+func (h *HTTPStreams) restart(d *httpDir, segSeq uint32, buf []byte, off int, frame uint32) {
+	start := d.seq
+	h.drop(d)
+	d.active = true
+	d.seq = start + uint32(off)
+	d.firstFrame, d.lastFrame = frame, frame
+	d.total = -1
+	h.add(d, 0, buf[off:], false)
+}
+
+// extend moves the PDU's end after a desegmentation request, as Wireshark updates msp->nxtpdu.
+func (h *HTTPStreams) extend(d *httpDir, segSeq uint32, used, segLen, need int) {
+	switch need {
+	case dissect.HTTPNeedOneMoreSegment:
+		end := segSeq + uint32(segLen)
+		if seqLT(end, d.nxtpdu) {
+			end = d.nxtpdu
+		}
+		d.nxtpdu = end + 1
+		d.entire = true
+	case dissect.HTTPNeedUntilFIN:
+		d.untilFIN = true
+		d.nxtpdu = d.seq + 0x40000000
+	default:
+		if !seqLT(segSeq+uint32(used), d.nxtpdu) {
+			d.nxtpdu = segSeq + uint32(used) + uint32(need)
+		} else {
+			d.nxtpdu += uint32(need)
+		}
+	}
+}
+
+// dissect runs the HTTP parser over buf and attaches the messages it finds to the packet.
+func (h *HTTPStreams) dissect(p *dissect.Packet, i int, s *httpStream, side int, buf []byte, reported int, eos, canDeseg, reassembled bool) (int, int) {
+	return dissect.DissectHTTPPDUs(&s.state, buf, reported, eos, canDeseg, func(start int, st dissect.HTTPStep) {
+		end := len(buf)
+		if st.Len >= 0 {
+			end = start + st.Len
+		}
+		msg := buf[start:end:end]
+		h.message(p, s, side, msg, st, reassembled)
+	})
+}
+
+// message records one dissected message: tshark's pairing on the packet, the FIFO operation, the
+// diagnostics.
+func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []byte, st dissect.HTTPStep, reassembled bool) {
+	info := p.AddHTTP(msg, st.Hdr)
+	if info == nil {
+		info = &dissect.HTTPInfo{}
+	}
+	info.Type = st.Type
+	info.Reassembled = reassembled
+	info.BodyLen = len(msg) - min(st.Hdr, len(msg))
+	if st.Aborted {
+		return
+	}
+	frame := uint32(p.Num)
+	switch st.Type {
+	case dissect.HTTPRequest:
+		h.Requests++
+		// tshark: every request opens a record, the new tail.
+		if s.hasTail {
+			s.prev = s.tail
+		}
+		s.recs++
+		s.tail = httpRec{number: s.recs, reqFrame: frame, reqTime: p.TimeNS, hasReq: true}
+		s.hasTail = true
+		info.Number = s.recs
+		if h.useRespIn {
+			info.ResponseIn = h.respIn[frame]
+		}
+		if s.prev.reqFrame != 0 && s.prev.number != 0 {
+			info.PrevRequestIn = s.prev.reqFrame
+		}
+		hd := dissect.ParseHTTPHead(msg, st.Hdr)
+		op := &HTTPOperation{
+			Stream: int(s.id), ReqFrame: frame, ReqTime: p.TimeNS,
+			Client: s.addrs[side], Server: s.addrs[1-side],
+			Method: string(hd.Method), Host: string(hd.Host), URI: string(hd.URI), Version: string(hd.Version),
+			UserAgent: string(hd.UserAgent), Auth: authScheme(hd.Authorization),
+		}
+		if len(s.pending) == httpMaxPending {
+			old := s.pending[0]
+			s.pending = s.pending[1:]
+			old.Notes = "no response"
+			h.emit(old)
+		}
+		s.pending = append(s.pending, op)
+	case dissect.HTTPResponse:
+		h.Responses++
+		if !s.hasTail || s.tail.resFrame != 0 {
+			if s.hasTail {
+				s.prev = s.tail
+			}
+			s.recs++
+			s.tail = httpRec{number: s.recs}
+			s.hasTail = true
+		}
+		s.tail.resFrame = frame
+		if h.respIn != nil && !h.useRespIn && s.tail.hasReq {
+			h.respIn[s.tail.reqFrame] = frame
+		}
+		info.Number = s.tail.number
+		if s.tail.hasReq {
+			info.RequestIn = s.tail.reqFrame
+			info.TimeNS = p.TimeNS - s.tail.reqTime
+			info.HasTime = true
+		}
+		if s.prev.number != 0 && s.prev.number != s.tail.number {
+			info.PrevRequestIn = s.prev.reqFrame
+			info.PrevRespIn = s.prev.resFrame
+		}
+		hd := dissect.ParseHTTPHead(msg, st.Hdr)
+		if hd.Code/100 == 1 && hd.Code != 101 && len(s.pending) > 0 {
+			s.pending[0].Interim = append(s.pending[0].Interim, hd.Code)
+			return
+		}
+		var op *HTTPOperation
+		if len(s.pending) > 0 {
+			op = s.pending[0]
+			s.pending = s.pending[1:]
+		} else {
+			op = &HTTPOperation{Stream: int(s.id), Client: s.addrs[1-side], Server: s.addrs[side], Notes: "no request"}
+			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPNoRequest})
+		}
+		op.RespFrame, op.RespTime = frame, p.TimeNS
+		op.Status, op.Phrase = hd.Code, string(hd.Phrase)
+		if op.Version == "" {
+			op.Version = string(hd.Version)
+		}
+		op.BodyLen = int64(info.BodyLen)
+		op.ServerHeader, op.Location, op.ContentType = string(hd.Server), string(hd.Location), string(hd.ContentType)
+		if op.Auth == "" {
+			op.Auth = authScheme(hd.Authenticate)
+		}
+		op.TsharkRequestIn = info.RequestIn
+		switch {
+		case hd.Code >= 500:
+			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPServerError, N: uint32(hd.Code), Frame: op.ReqFrame})
+		case hd.Code >= 400:
+			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPClientError, N: uint32(hd.Code), Frame: op.ReqFrame})
+		case hd.Code >= 300 && hd.Code < 400 && len(hd.Location) > 0:
+			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPRedirect, N: uint32(hd.Code), Frame: op.ReqFrame})
+		}
+		if rt := op.ResponseTime(); rt > h.Slow && h.Slow > 0 {
+			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPSlow, N: uint32(rt / 1e6), Frame: op.ReqFrame})
+		}
+		h.emit(op)
+	}
+}
+
+func (h *HTTPStreams) emit(op *HTTPOperation) {
+	if op.Notes == "no response" && op.ReqFrame != 0 {
+		h.late[op.ReqFrame] = append(h.late[op.ReqFrame], dissect.Diag{Code: dissect.DiagHTTPNoResponse})
+	}
+	if h.OnOperation != nil {
+		h.OnOperation(op)
+	}
+}
+
+// authScheme returns the scheme word of an Authorization or WWW-Authenticate value ("NTLM").
+func authScheme(v []byte) string {
+	for i, c := range v {
+		if c == ' ' {
+			return string(v[:i])
+		}
+	}
+	return string(v)
+}
+
+// RecordResponses makes the analyzer remember, for a second pass, which response tshark pairs with each
+// request.
+func (h *HTTPStreams) RecordResponses() { h.respIn = map[uint32]uint32{} }
+
+// ResponseFrames returns what RecordResponses gathered.
+func (h *HTTPStreams) ResponseFrames() map[uint32]uint32 { return h.respIn }
+
+// UseResponses gives a second pass the first pass's responses, so that requests show http.response_in.
+func (h *HTTPStreams) UseResponses(m map[uint32]uint32) { h.respIn, h.useRespIn = m, m != nil }
+
+// Close ends the trace: requests still waiting become operations with no response, and a stream that
+// ends inside a message says so.
+func (h *HTTPStreams) Close() {
+	for _, s := range h.streams {
+		for _, op := range s.pending {
+			op.Notes = "no response"
+			h.emit(op)
+		}
+		s.pending = nil
+		for d := range s.dirs {
+			dir := &s.dirs[d]
+			if dir.active && len(dir.buf) > 0 && !s.state.Switched {
+				h.CutShort++
+				missing := 0
+				if n := dir.nxtpdu - dir.seq; int(n) > len(dir.buf) && n < 0x40000000 {
+					missing = int(n) - len(dir.buf)
+				}
+				h.late[dir.firstFrame] = append(h.late[dir.firstFrame], dissect.Diag{Code: dissect.DiagHTTPCutShort, N: uint32(missing)})
+			}
+			h.drop(dir)
+		}
+	}
+}
+
+// Late returns the diagnostics that only the end of the trace gives (requests never answered, messages
+// cut short), by frame. Call it after Close.
+func (h *HTTPStreams) Late() map[uint32][]dissect.Diag { return h.late }
+
+// LinkRedirects numbers redirect chains in a list of operations in capture order: a 3xx response whose
+// Location is requested next (on the same or another connection, by the same client address) links the
+// two operations; each chain of two or more operations gets a number from 1 in Chain.
+func LinkRedirects(ops []HTTPOperation) int {
+	type key struct{ client, url string }
+	waiting := map[key]int{} // a redirect's target → the operation that redirected
+	chains := 0
+	for i := range ops {
+		o := &ops[i]
+		host := clientHost(o.Client)
+		if o.ReqFrame != 0 {
+			k := key{host, o.URL()}
+			if j, ok := waiting[k]; ok {
+				delete(waiting, k)
+				if ops[j].Chain == 0 {
+					chains++
+					ops[j].Chain = chains
+				}
+				o.Chain = ops[j].Chain
+			}
+		}
+		if o.Status >= 300 && o.Status < 400 && o.Location != "" {
+			waiting[key{host, absoluteURL(o, o.Location)}] = i
+		}
+	}
+	return chains
+}
+
+func clientHost(addrPort string) string {
+	if ap, err := netip.ParseAddrPort(addrPort); err == nil {
+		return ap.Addr().String()
+	}
+	return addrPort
+}
+
+// absoluteURL resolves a Location against the request it answers.
+func absoluteURL(o *HTTPOperation, loc string) string {
+	switch {
+	case len(loc) >= 7 && (loc[:7] == "http://" || len(loc) >= 8 && loc[:8] == "https://"):
+		return loc
+	case len(loc) > 0 && loc[0] == '/':
+		return "http://" + o.Host + loc
+	}
+	// A relative reference: resolve against the request's directory.
+	dir := o.URI
+	for i := len(dir) - 1; i >= 0; i-- {
+		if dir[i] == '/' {
+			dir = dir[:i+1]
+			break
+		}
+	}
+	return "http://" + o.Host + dir + loc
+}
+
+// FormatMS formats a duration in ns as milliseconds with three decimals.
+func FormatMS(ns int64) string {
+	return strconv.FormatFloat(float64(ns)/1e6, 'f', 3, 64)
+}

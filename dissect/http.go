@@ -1,0 +1,636 @@
+package dissect
+
+import (
+	"bytes"
+	"strconv"
+
+	"github.com/wirelens/wirelens/field"
+)
+
+// HTTP/1.x (RFC 9112). HTTP runs over a TCP byte stream, so a message is found by package analysis, which
+// follows each stream, reassembles the segments a message spans (as Wireshark's TCP desegmentation does)
+// and attaches the message to the frame that completes it with Packet.AddHTTP. This file holds the
+// fields, read lazily from the message bytes, the summary and the details tree; http_parse.go holds the
+// message parser.
+//
+// An HTTP layer's bytes are the message (head and body) in a buffer of its own (Layer.Buf >= 2): a part
+// of the frame when the message fits in the segment, else the reassembled PDU.
+
+func init() {
+	register(ProtoHTTP, protocol{name: "HTTP", filter: "http", long: "Hypertext Transfer Protocol", tree: httpTree, summary: httpSummary})
+}
+
+// MaxHTTP bounds the HTTP messages attached to one frame (pipelined requests in one segment).
+const MaxHTTP = 8
+
+// HTTPInfo is what stream analysis knows about one HTTP message of a frame: its pairing with the other
+// side, as tshark 4.0 pairs them (see package analysis).
+type HTTPInfo struct {
+	Type          HTTPType
+	Number        uint32 // the message's record number in its conversation (http.request_number/response_number)
+	RequestIn     uint32 // on a response: the frame of its request (0: none)
+	ResponseIn    uint32 // on a request: the frame of its response (known after the whole trace; 0: none)
+	PrevRequestIn uint32 // the frame of the previous request of the conversation
+	PrevRespIn    uint32 // the frame of the previous response
+	TimeNS        int64  // on a response: time since its request
+	HasTime       bool
+	Reassembled   bool // the message spans several segments
+	BodyLen       int  // bytes of body in the message
+	Truncated     bool // the message was cut short (snapshot length or end of stream)
+}
+
+// AddHTTP attaches an HTTP message to the packet: msg holds the message from its first byte (a leading
+// CRLF included) and is kept by the packet until the next frame; hdr is the length of its head. The
+// first message replaces a trailing Data layer of the TCP payload. It returns the layer's HTTPInfo for
+// the caller to fill, or nil when the frame holds too many layers.
+func (p *Packet) AddHTTP(msg []byte, hdr int) *HTTPInfo {
+	if p.nHTTP == MaxHTTP {
+		return nil
+	}
+	if p.nHTTP == 0 && p.N > 0 && p.Layers[p.N-1].Proto == ProtoData {
+		p.N--
+	}
+	if p.N == MaxLayers {
+		return nil
+	}
+	k := p.nHTTP
+	p.nHTTP++
+	p.app[k] = msg
+	l := &p.Layers[p.N]
+	p.N++
+	*l = Layer{Proto: ProtoHTTP, Buf: uint8(2 + k), Aux: uint8(k), Off: 0, Hdr: int32(min(hdr, len(msg))), End: int32(len(msg))}
+	p.HTTP[k] = HTTPInfo{}
+	return &p.HTTP[k]
+}
+
+// HTTPLayers returns the number of HTTP messages attached to the packet.
+func (p *Packet) HTTPLayers() int { return p.nHTTP }
+
+var (
+	fHTTP         = reg(field.Info{Abbrev: "http", Name: "Hypertext Transfer Protocol", Type: field.Protocol}, presence(ProtoHTTP))
+	fHTTPRequest  = reg(field.Info{Abbrev: "http.request", Name: "Request", Type: field.Bool, Blurb: "the message is a request"}, httpTypeGetter(HTTPRequest))
+	fHTTPResponse = reg(field.Info{Abbrev: "http.response", Name: "Response", Type: field.Bool, Blurb: "the message is a response"}, httpTypeGetter(HTTPResponse))
+	_             = reg(field.Info{Abbrev: "http.notification", Name: "Notification", Type: field.Bool}, httpTypeGetter(HTTPNotification))
+
+	fHTTPMethod  = reg(field.Info{Abbrev: "http.request.method", Name: "Request Method", Type: field.String}, httpStartGetter(httpPartMethod))
+	fHTTPURI     = reg(field.Info{Abbrev: "http.request.uri", Name: "Request URI", Type: field.String}, httpStartGetter(httpPartURI))
+	fHTTPReqVer  = reg(field.Info{Abbrev: "http.request.version", Name: "Request Version", Type: field.String}, httpStartGetter(httpPartReqVersion))
+	fHTTPRespVer = reg(field.Info{Abbrev: "http.response.version", Name: "Response Version", Type: field.String}, httpStartGetter(httpPartRespVersion))
+	fHTTPCode    = reg(field.Info{Abbrev: "http.response.code", Name: "Status Code", Type: field.Uint, Bits: 16}, httpCodeGetter())
+	fHTTPPhrase  = reg(field.Info{Abbrev: "http.response.phrase", Name: "Response Phrase", Type: field.String}, httpStartGetter(httpPartPhrase))
+	fHTTPReqLine = reg(field.Info{Abbrev: "http.request.line", Name: "Request line", Type: field.String, Blurb: "a header line of a request"}, httpLineGetter(HTTPRequest))
+	fHTTPResLine = reg(field.Info{Abbrev: "http.response.line", Name: "Response line", Type: field.String, Blurb: "a header line of a response"}, httpLineGetter(HTTPResponse))
+	fHTTPFullURI = reg(field.Info{Abbrev: "http.request.full_uri", Name: "Full request URI", Type: field.String, Blurb: "http:// + Host + URI"}, httpFullURIGetter())
+
+	fHTTPCLen = reg(field.Info{Abbrev: "http.content_length", Name: "Content length", Type: field.Uint, Bits: 64}, httpCLenGetter())
+
+	fHTTPRequestIn = reg(field.Info{Abbrev: "http.request_in", Name: "Request in frame", Type: field.FrameNum, Blurb: "the frame of the request this response answers"}, httpInfoGetter(func(h *HTTPInfo) (uint64, bool) {
+		return uint64(h.RequestIn), h.Type == HTTPResponse && h.RequestIn != 0
+	}))
+	fHTTPResponseIn = reg(field.Info{Abbrev: "http.response_in", Name: "Response in frame", Type: field.FrameNum, Blurb: "the frame of this request's response (needs two passes)"}, httpInfoGetter(func(h *HTTPInfo) (uint64, bool) {
+		return uint64(h.ResponseIn), h.Type == HTTPRequest && h.ResponseIn != 0
+	}))
+	fHTTPTime    = reg(field.Info{Abbrev: "http.time", Name: "Time since request", Type: field.RelTime, Blurb: "response frame time minus request frame time"}, httpInfoGetter(func(h *HTTPInfo) (uint64, bool) { return uint64(h.TimeNS), h.Type == HTTPResponse && h.HasTime }))
+	fHTTPReqNum  = reg(field.Info{Abbrev: "http.request_number", Name: "Request number", Type: field.Uint, Bits: 32}, httpInfoGetter(func(h *HTTPInfo) (uint64, bool) { return uint64(h.Number), h.Type == HTTPRequest && h.Number != 0 }))
+	fHTTPRespNum = reg(field.Info{Abbrev: "http.response_number", Name: "Response number", Type: field.Uint, Bits: 32}, httpInfoGetter(func(h *HTTPInfo) (uint64, bool) { return uint64(h.Number), h.Type == HTTPResponse && h.Number != 0 }))
+	fHTTPPrevReq = reg(field.Info{Abbrev: "http.prev_request_in", Name: "Prev request in frame", Type: field.FrameNum}, httpInfoGetter(func(h *HTTPInfo) (uint64, bool) {
+		return uint64(h.PrevRequestIn), h.Type != HTTPOther && h.PrevRequestIn != 0
+	}))
+	fHTTPPrevResp = reg(field.Info{Abbrev: "http.prev_response_in", Name: "Prev response in frame", Type: field.FrameNum}, httpInfoGetter(func(h *HTTPInfo) (uint64, bool) {
+		return uint64(h.PrevRespIn), h.Type == HTTPResponse && h.PrevRespIn != 0
+	}))
+	fHTTPFileLen = reg(field.Info{Abbrev: "http.content_length_body", Name: "Body length", Type: field.Uint, Bits: 64, Blurb: "bytes of body in the message (wirelens)"}, httpInfoGetter(func(h *HTTPInfo) (uint64, bool) { return uint64(h.BodyLen), h.Type != HTTPOther }))
+)
+
+// httpHeaders are the headers Wireshark gives a field of their own, by lower-case name.
+var httpHeaders = map[string]field.ID{}
+
+func init() {
+	for _, h := range [...]struct{ hdr, abbrev, name string }{
+		{"authorization", "http.authorization", "Authorization"},
+		{"proxy-authorization", "http.proxy_authorization", "Proxy-Authorization"},
+		{"proxy-authenticate", "http.proxy_authenticate", "Proxy-Authenticate"},
+		{"www-authenticate", "http.www_authenticate", "WWW-Authenticate"},
+		{"content-type", "http.content_type", "Content-Type"},
+		{"content-length", "http.content_length_header", "Content length"},
+		{"content-encoding", "http.content_encoding", "Content-Encoding"},
+		{"transfer-encoding", "http.transfer_encoding", "Transfer-Encoding"},
+		{"upgrade", "http.upgrade", "Upgrade"},
+		{"user-agent", "http.user_agent", "User-Agent"},
+		{"host", "http.host", "Host"},
+		{"connection", "http.connection", "Connection"},
+		{"cookie", "http.cookie", "Cookie"},
+		{"accept", "http.accept", "Accept"},
+		{"referer", "http.referer", "Referer"},
+		{"accept-language", "http.accept_language", "Accept-Language"},
+		{"accept-encoding", "http.accept_encoding", "Accept-Encoding"},
+		{"date", "http.date", "Date"},
+		{"cache-control", "http.cache_control", "Cache-Control"},
+		{"server", "http.server", "Server"},
+		{"location", "http.location", "Location"},
+		{"sec-websocket-accept", "http.sec_websocket_accept", "Sec-WebSocket-Accept"},
+		{"sec-websocket-extensions", "http.sec_websocket_extensions", "Sec-WebSocket-Extensions"},
+		{"sec-websocket-key", "http.sec_websocket_key", "Sec-WebSocket-Key"},
+		{"sec-websocket-protocol", "http.sec_websocket_protocol", "Sec-WebSocket-Protocol"},
+		{"sec-websocket-version", "http.sec_websocket_version", "Sec-WebSocket-Version"},
+		{"set-cookie", "http.set_cookie", "Set-Cookie"},
+		{"last-modified", "http.last_modified", "Last-Modified"},
+		{"x-forwarded-for", "http.x_forwarded_for", "X-Forwarded-For"},
+		{"http2-settings", "http.http2_settings", "HTTP2-Settings"},
+	} {
+		name := h.hdr
+		httpHeaders[name] = reg(field.Info{Abbrev: h.abbrev, Name: h.name, Type: field.String, Blurb: "the " + h.name + " header"}, httpHeaderGetter(name))
+	}
+}
+
+// httpLine is one line of a message head as the dissector's line loop sees it.
+type httpLine struct {
+	kind  uint8    // httpLineStart, httpLineHeader
+	typ   HTTPType // the message type in force at this line
+	off   int      // offset of the line in the layer
+	line  []byte   // the line without its end of line
+	full  []byte   // the line with its end of line
+	colon int      // index of the colon in line (headers)
+}
+
+const (
+	httpLineStart  = 1
+	httpLineHeader = 2
+)
+
+// httpWalk calls fn for each start and header line of the layer's head, in order, as Wireshark's line
+// loop classifies them; fn returns false to stop.
+func httpWalk(b []byte, hdr int, fn func(ln *httpLine) bool) {
+	b = b[:min(hdr, len(b))]
+	off := 0
+	if len(b) > 3 && b[0] == '\r' && b[1] == '\n' {
+		off = 2
+	}
+	var ln httpLine
+	typ := HTTPOther
+	for off < len(b) {
+		n, next := httpFindLineEnd(b, off, false)
+		line := b[off : off+n]
+		ln = httpLine{off: off, line: line, full: b[off:next]}
+		if t, _, ok := httpLineType(line); ok {
+			typ = t
+			ln.kind, ln.typ = httpLineStart, t
+			if !fn(&ln) {
+				return
+			}
+		} else if n == 0 {
+			return
+		} else if c := bytes.IndexByte(line, ':'); c >= 0 {
+			ln.kind, ln.typ, ln.colon = httpLineHeader, typ, c
+			if !fn(&ln) {
+				return
+			}
+		} else {
+			return
+		}
+		off = next
+	}
+}
+
+func httpTypeGetter(t HTTPType) getter {
+	return layerGetter(ProtoHTTP, func(p *Packet, l *Layer, _ []byte) (field.Value, bool) {
+		return field.Value{U: 1}, p.HTTP[l.Aux].Type == t
+	})
+}
+
+func httpInfoGetter(fn func(h *HTTPInfo) (uint64, bool)) getter {
+	return layerGetter(ProtoHTTP, func(p *Packet, l *Layer, _ []byte) (field.Value, bool) {
+		u, ok := fn(&p.HTTP[l.Aux])
+		return field.Value{U: u}, ok
+	})
+}
+
+// Parts of a start line.
+const (
+	httpPartMethod = iota
+	httpPartURI
+	httpPartReqVersion
+	httpPartRespVersion
+	httpPartCode
+	httpPartPhrase
+)
+
+// httpStartPart returns a part of a start line, as Wireshark's basic_request_dissector and
+// basic_response_dissector split it.
+func httpStartPart(line []byte, typ HTTPType, part int) ([]byte, bool) {
+	if len(line) >= 2 && line[0] == 'M' && line[1] == '-' && typ != HTTPResponse {
+		// The "M-" prefix counts for the type, but the method token keeps it (as Wireshark does).
+	}
+	switch typ {
+	case HTTPRequest, HTTPNotification:
+		if part > httpPartReqVersion {
+			return nil, false
+		}
+		n, next := httpToken(line)
+		if n == 0 {
+			return nil, false
+		}
+		if part == httpPartMethod {
+			return line[:n], true
+		}
+		if next > 2 && line[next-1] == ' ' && line[next-2] == ' ' {
+			next-- // two spaces: an empty URI
+		}
+		rest := line[next:]
+		n, next = httpToken(rest)
+		if part == httpPartURI {
+			return rest[:n], true
+		}
+		return rest[next:], true
+	case HTTPResponse:
+		if part < httpPartRespVersion {
+			return nil, false
+		}
+		n, next := httpToken(line)
+		if n == 0 {
+			return nil, false
+		}
+		if part == httpPartRespVersion {
+			return line[:n], true
+		}
+		rest := line[next:]
+		n, next = httpToken(rest)
+		if n < 3 {
+			return nil, false
+		}
+		if part == httpPartCode {
+			return rest[:3], true
+		}
+		if len(rest) <= next {
+			return nil, false
+		}
+		return rest[next:], true
+	}
+	return nil, false
+}
+
+func httpStartGetter(part int) getter {
+	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
+		httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+			if ln.kind == httpLineStart {
+				if v, ok := httpStartPart(ln.line, ln.typ, part); ok {
+					dst = append(dst, field.Value{B: p.asciiText(v)})
+				}
+			}
+			return true
+		})
+		return dst
+	})
+}
+
+func httpCodeGetter() getter {
+	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
+		httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+			if ln.kind == httpLineStart && ln.typ == HTTPResponse {
+				if _, ok := httpStartPart(ln.line, ln.typ, httpPartCode); ok {
+					dst = append(dst, field.Value{U: uint64(httpResponseCode(ln.line))})
+				}
+			}
+			return true
+		})
+		return dst
+	})
+}
+
+func httpLineGetter(typ HTTPType) getter {
+	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
+		httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+			if ln.kind == httpLineHeader && ln.typ == typ {
+				dst = append(dst, field.Value{B: p.asciiText(ln.full)})
+			}
+			return true
+		})
+		return dst
+	})
+}
+
+// httpHeaderGetter is the getter of a header's field: the value of every header line with that name.
+func httpHeaderGetter(name string) getter {
+	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
+		httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+			if ln.kind == httpLineHeader && equalFold(ln.line[:ln.colon], name) && httpValidName(ln.line[:ln.colon]) {
+				dst = append(dst, field.Value{B: p.asciiText(httpHeaderValue(ln.line, ln.colon))})
+			}
+			return true
+		})
+		return dst
+	})
+}
+
+func httpCLenGetter() getter {
+	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
+		httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+			if ln.kind == httpLineHeader && equalFold(ln.line[:ln.colon], "content-length") {
+				if v, ok := parseStrtoll(httpHeaderValue(ln.line, ln.colon)); ok {
+					dst = append(dst, field.Value{U: uint64(v)})
+				}
+			}
+			return true
+		})
+		return dst
+	})
+}
+
+// httpFullURIGetter builds http.request.full_uri as Wireshark does: the URI itself when it is absolute
+// (http:// or https://) or the method is CONNECT, else "http://" + the Host value (trimmed) + the URI.
+func httpFullURIGetter() getter {
+	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
+		var host, uri, method []byte
+		hasHost, hasURI := false, false
+		httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+			switch {
+			case ln.kind == httpLineStart && ln.typ == HTTPRequest:
+				method, _ = httpStartPart(ln.line, ln.typ, httpPartMethod)
+				uri, hasURI = httpStartPart(ln.line, ln.typ, httpPartURI)
+			case ln.kind == httpLineHeader && equalFold(ln.line[:ln.colon], "host") && httpValidName(ln.line[:ln.colon]):
+				host, hasHost = httpHeaderValue(ln.line, ln.colon), true
+			}
+			return true
+		})
+		if !hasHost || !hasURI {
+			return dst
+		}
+		var v []byte
+		if hasPrefixFold(uri, "http://") || hasPrefixFold(uri, "https://") || hasPrefixFold(method, "CONNECT") {
+			v = p.asciiText(uri)
+		} else {
+			h := trimSpace(host)
+			v = p.alloc(7 + len(h) + len(uri))
+			if v == nil {
+				return dst
+			}
+			copy(v, "http://")
+			copy(v[7:], h)
+			copy(v[7+len(h):], uri)
+			v = p.asciiText(v)
+		}
+		return append(dst, field.Value{B: v})
+	})
+}
+
+// asciiText returns b as Wireshark reads an ASCII string: each byte above 0x7f becomes U+FFFD (copied to
+// scratch space only when there is such a byte).
+func (p *Packet) asciiText(b []byte) []byte {
+	n := 0
+	for _, c := range b {
+		if c >= 0x80 {
+			n++
+		}
+	}
+	if n == 0 {
+		return b
+	}
+	out := p.alloc(len(b) + 2*n)
+	if out == nil {
+		return b
+	}
+	j := 0
+	for _, c := range b {
+		if c >= 0x80 {
+			j += copy(out[j:], "\uFFFD")
+		} else {
+			out[j] = c
+			j++
+		}
+	}
+	return out[:j]
+}
+
+// httpSummary is the Info column: the start line of the frame's first message ("GET /old HTTP/1.1",
+// "HTTP/1.1 302 Found"), or "Continuation".
+func httpSummary(p *Packet, i int, dst []byte) []byte {
+	for j := 0; j < p.N; j++ {
+		if p.Layers[j].Proto == ProtoHTTP {
+			i = j
+			break
+		}
+	}
+	l := &p.Layers[i]
+	b := p.LayerBytes(l)
+	done := false
+	httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+		if ln.kind == httpLineStart {
+			dst = field.AppendEscaped(dst, ln.line)
+			done = true
+		}
+		return false
+	})
+	if !done {
+		dst = append(dst, "Continuation"...)
+	}
+	if n := p.nHTTP; n > 1 {
+		dst = append(dst, " (+"...)
+		dst = strconv.AppendInt(dst, int64(n-1), 10)
+		dst = append(dst, " more)"...)
+	}
+	return dst
+}
+
+func httpTree(p *Packet, i int, t *Tree) {
+	l := &p.Layers[i]
+	b := p.LayerBytes(l)
+	h := &p.HTTP[l.Aux]
+	root := t.Proto("Hypertext Transfer Protocol", "http", 0, len(b))
+	if len(b) > 3 && b[0] == '\r' && b[1] == '\n' {
+		t.Expert(root, "chat", "Leading CRLF previous message in the stream may have extra CRLF")
+	}
+	var last int
+	httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+		last = ln.off + len(ln.full)
+		text := string(field.AppendEscaped(nil, ln.full))
+		switch ln.kind {
+		case httpLineStart:
+			n := t.Text(root, text, ln.off, len(ln.full))
+			if ln.typ == HTTPResponse {
+				if v, ok := httpStartPart(ln.line, ln.typ, httpPartRespVersion); ok {
+					t.Add(n, fHTTPRespVer, field.Value{B: v}, ln.off, len(v))
+				}
+				if _, ok := httpStartPart(ln.line, ln.typ, httpPartCode); ok {
+					code := httpResponseCode(ln.line)
+					t.AddLabel(n, fHTTPCode, field.Value{U: uint64(code)}, "Status Code: "+strconv.Itoa(code)+httpStatusText(code), ln.off, 3)
+				}
+				if v, ok := httpStartPart(ln.line, ln.typ, httpPartPhrase); ok {
+					t.Add(n, fHTTPPhrase, field.Value{B: v}, ln.off, len(v))
+				}
+			} else {
+				for _, part := range [...]struct {
+					id field.ID
+					p  int
+				}{{fHTTPMethod, httpPartMethod}, {fHTTPURI, httpPartURI}, {fHTTPReqVer, httpPartReqVersion}} {
+					if v, ok := httpStartPart(ln.line, ln.typ, part.p); ok {
+						t.Add(n, part.id, field.Value{B: v}, ln.off, len(v))
+					}
+				}
+			}
+		case httpLineHeader:
+			name := ln.line[:ln.colon]
+			id, known := httpHeaders[string(bytes.ToLower(name))]
+			if known && httpValidName(name) {
+				nd := t.AddLabel(root, id, field.Value{B: httpHeaderValue(ln.line, ln.colon)}, text, ln.off, len(ln.full))
+				if id == httpHeaders["content-length"] {
+					if v, ok := parseStrtoll(httpHeaderValue(ln.line, ln.colon)); ok {
+						t.Add(nd, fHTTPCLen, field.Value{U: uint64(v)}, ln.off, len(ln.full))
+					}
+				}
+				if id == httpHeaders["authorization"] || id == httpHeaders["www-authenticate"] || id == httpHeaders["proxy-authorization"] || id == httpHeaders["proxy-authenticate"] {
+					ntlmTree(p, t, nd, httpHeaderValue(ln.line, ln.colon))
+				}
+			} else {
+				lineID := fHTTPReqLine
+				if ln.typ == HTTPResponse {
+					lineID = fHTTPResLine
+				}
+				t.AddLabel(root, lineID, field.Value{B: ln.full}, text, ln.off, len(ln.full))
+			}
+		}
+		return true
+	})
+	if int(l.Hdr) > last && last > 0 {
+		t.Text(root, `\r\n`, last, int(l.Hdr)-last)
+	}
+	gen := func(id field.ID, v field.Value) {
+		nd := t.Add(root, id, v, 0, 0)
+		nd.Label = "[" + nd.Label + "]"
+		nd.Off = -1
+	}
+	switch h.Type {
+	case HTTPRequest:
+		if vals := p.Values(fHTTPFullURI, nil); len(vals) > 0 {
+			gen(fHTTPFullURI, vals[0])
+		}
+		if h.Number != 0 {
+			gen(fHTTPReqNum, field.Value{U: uint64(h.Number)})
+		}
+		if h.PrevRequestIn != 0 {
+			gen(fHTTPPrevReq, field.Value{U: uint64(h.PrevRequestIn)})
+		}
+		if h.ResponseIn != 0 {
+			gen(fHTTPResponseIn, field.Value{U: uint64(h.ResponseIn)})
+		}
+	case HTTPResponse:
+		if h.Number != 0 {
+			gen(fHTTPRespNum, field.Value{U: uint64(h.Number)})
+		}
+		if h.HasTime {
+			gen(fHTTPTime, field.Value{U: uint64(h.TimeNS)})
+		}
+		if h.PrevRequestIn != 0 {
+			gen(fHTTPPrevReq, field.Value{U: uint64(h.PrevRequestIn)})
+		}
+		if h.PrevRespIn != 0 {
+			gen(fHTTPPrevResp, field.Value{U: uint64(h.PrevRespIn)})
+		}
+		if h.RequestIn != 0 {
+			gen(fHTTPRequestIn, field.Value{U: uint64(h.RequestIn)})
+		}
+	}
+	if body := len(b) - int(l.Hdr); body > 0 {
+		t.Text(root, "File Data: "+strconv.Itoa(body)+" bytes", int(l.Hdr), body)
+	}
+	if h.Truncated {
+		t.Expert(root, "warning", "The message body is cut short")
+	}
+}
+
+// httpStatusText is the meaning Wireshark appends to a status code (" Found").
+func httpStatusText(code int) string {
+	if s, ok := httpStatusNames[code]; ok {
+		return " " + s
+	}
+	return ""
+}
+
+var httpStatusNames = map[int]string{
+	100: "Continue", 101: "Switching Protocols", 102: "Processing", 103: "Early Hints",
+	200: "OK", 201: "Created", 202: "Accepted", 203: "Non-authoritative Information", 204: "No Content",
+	205: "Reset Content", 206: "Partial Content", 207: "Multi-Status",
+	300: "Multiple Choices", 301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified",
+	305: "Use Proxy", 307: "Temporary Redirect", 308: "Permanent Redirect",
+	400: "Bad Request", 401: "Unauthorized", 402: "Payment Required", 403: "Forbidden", 404: "Not Found",
+	405: "Method Not Allowed", 406: "Not Acceptable", 407: "Proxy Authentication Required",
+	408: "Request Time-out", 409: "Conflict", 410: "Gone", 411: "Length Required", 412: "Precondition Failed",
+	413: "Request Entity Too Large", 414: "Request-URI Too Long", 415: "Unsupported Media Type",
+	416: "Requested Range Not Satisfiable", 417: "Expectation Failed", 418: "I'm a teapot",
+	421: "Misdirected Request", 422: "Unprocessable Entity", 423: "Locked", 424: "Failed Dependency",
+	426: "Upgrade Required", 428: "Precondition Required", 429: "Too Many Requests",
+	431: "Request Header Fields Too Large", 451: "Unavailable For Legal Reasons",
+	500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
+	504: "Gateway Time-out", 505: "HTTP Version not supported", 507: "Insufficient Storage",
+	511: "Network Authentication Required",
+}
+
+// MessageBytes returns the bytes of the k-th HTTP message of the frame (the buffer that tree nodes with
+// Buf "message" refer to), or nil.
+func (p *Packet) MessageBytes(k int) []byte {
+	if k < 0 || k >= p.nHTTP {
+		return nil
+	}
+	return p.app[k]
+}
+
+// HTTPHead is the start line and the main headers of a message, as byte slices into the message.
+type HTTPHead struct {
+	Type                                   HTTPType
+	Method, URI, Version                   []byte
+	Code                                   int
+	Phrase                                 []byte
+	Host, Server, Location, ContentType    []byte
+	UserAgent, Authorization, Authenticate []byte
+	ContentLength                          int64 // -1 when absent or invalid
+	Chunked                                bool
+}
+
+// ParseHTTPHead reads the head of a message (msg from its first byte, hdr the head's length).
+func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
+	h := HTTPHead{ContentLength: -1}
+	httpWalk(msg, hdr, func(ln *httpLine) bool {
+		switch ln.kind {
+		case httpLineStart:
+			h.Type = ln.typ
+			if ln.typ == HTTPResponse {
+				h.Version, _ = httpStartPart(ln.line, ln.typ, httpPartRespVersion)
+				if _, ok := httpStartPart(ln.line, ln.typ, httpPartCode); ok {
+					h.Code = httpResponseCode(ln.line)
+				}
+				h.Phrase, _ = httpStartPart(ln.line, ln.typ, httpPartPhrase)
+			} else {
+				h.Method, _ = httpStartPart(ln.line, ln.typ, httpPartMethod)
+				h.URI, _ = httpStartPart(ln.line, ln.typ, httpPartURI)
+				h.Version, _ = httpStartPart(ln.line, ln.typ, httpPartReqVersion)
+			}
+		case httpLineHeader:
+			name, v := ln.line[:ln.colon], httpHeaderValue(ln.line, ln.colon)
+			switch {
+			case equalFold(name, "host"):
+				h.Host = v
+			case equalFold(name, "server"):
+				h.Server = v
+			case equalFold(name, "location"):
+				h.Location = v
+			case equalFold(name, "content-type"):
+				h.ContentType = v
+			case equalFold(name, "user-agent"):
+				h.UserAgent = v
+			case equalFold(name, "authorization"):
+				h.Authorization = v
+			case equalFold(name, "www-authenticate"):
+				h.Authenticate = v
+			case equalFold(name, "content-length"):
+				if n, ok := parseStrtoll(v); ok {
+					h.ContentLength = n
+				} else {
+					h.ContentLength = -1
+				}
+			case equalFold(name, "transfer-encoding"):
+				h.Chunked = httpChunkedCoding(v)
+			}
+		}
+		return true
+	})
+	return h
+}

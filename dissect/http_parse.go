@@ -1,0 +1,700 @@
+package dissect
+
+import "bytes"
+
+// The HTTP/1.x message parser. It is stateless about TCP: package analysis feeds it the bytes of one
+// direction of a stream (a segment, or a PDU reassembled from several) and it says, as Wireshark 4.0's
+// HTTP dissector does, how many bytes the next message takes, or how many more bytes it needs before it
+// can be dissected (the desegmentation request of the TCP layer). The rules follow
+// ../shared/spec/tcp-http-analysis.md §6 and were checked against tshark 4.0.17: header desegmentation by
+// lines, then the body by chunked coding, Content-Length (the last valid one) or, for a response, until the
+// end of the stream; no body for HEAD responses, 1xx, 204, 304 and 2xx to CONNECT.
+
+// HTTPType says what a message is.
+type HTTPType uint8
+
+// HTTP message types (Wireshark's http_type_t).
+const (
+	HTTPOther        HTTPType = iota // not a request or response: "Continuation" data of an HTTP stream
+	HTTPRequest                      // a request line and its headers
+	HTTPResponse                     // a status line and its headers
+	HTTPNotification                 // NOTIFY, SUBSCRIBE, UNSUBSCRIBE (UPnP GENA)
+)
+
+// Special values of HTTPStep.Need.
+const (
+	HTTPNeedOneMoreSegment = -1 // the message needs at least the next segment (its length is not known yet)
+	HTTPNeedUntilFIN       = -2 // the message runs until the end of the stream
+)
+
+// HTTPConvState is the per-TCP-conversation state the HTTP dissector keeps (Wireshark's http_conv_t): it
+// is shared by both directions.
+type HTTPConvState struct {
+	// SeenRequest is set once a request line has been dissected: data that is not a message is then
+	// "Continuation" of the HTTP stream rather than something else.
+	SeenRequest bool
+	// Method is the method of the most recent request line (for the HEAD and CONNECT body rules).
+	Method    [16]byte
+	MethodLen uint8
+	// Code is the status code of the most recent response line.
+	Code int
+	// Switched is set when a 101 response to an Upgrade or a 2xx to CONNECT turns the stream into
+	// another protocol: what follows is not HTTP.
+	Switched bool
+}
+
+func (s *HTTPConvState) method() []byte { return s.Method[:s.MethodLen] }
+
+func (s *HTTPConvState) setMethod(m []byte) {
+	s.MethodLen = uint8(copy(s.Method[:], m))
+}
+
+// HTTPStep is the outcome of dissecting one message at the start of a buffer.
+type HTTPStep struct {
+	// Layer is set when the bytes are shown as HTTP: a message, or Continuation data.
+	Layer bool
+	Type  HTTPType
+	// Len is the number of bytes the message takes (header, body); -1 when dissection stops here (no
+	// further message in this buffer).
+	Len int
+	// Hdr is the length of the message head (leading CRLF, start line, header lines, blank line).
+	Hdr int
+	// NeedOff and Need form the desegmentation request: the message starting at NeedOff needs Need more
+	// bytes (or one of the HTTPNeed constants). Need is 0 when nothing is requested.
+	NeedOff, Need int
+	// Code is the status code of a response (0 if none); HeadOnly says the response has no body
+	// because of its request's method or its status.
+	Code int
+	// Aborted is set when Wireshark would stop with an exception inside the header lines (a line
+	// without a colon at the very end of the data): the message is shown but not paired.
+	Aborted bool
+}
+
+// httpFindLineEnd returns the length of the line starting at off in b and the offset after its end of
+// line, as Wireshark's tvb_find_line_end: the line ends at CR, LF or CRLF. With desegment set, a buffer
+// that ends before an end of line (or right after a CR that a LF could follow) gives -1.
+func httpFindLineEnd(b []byte, off int, desegment bool) (n, next int) {
+	rest := b[off:]
+	i := bytes.IndexAny(rest, "\r\n")
+	if i < 0 {
+		if desegment {
+			return -1, off
+		}
+		return len(rest), len(b)
+	}
+	if rest[i] == '\r' {
+		if i+1 >= len(rest) {
+			if desegment {
+				return -1, off
+			}
+		} else if rest[i+1] == '\n' {
+			return i, off + i + 2
+		}
+	}
+	return i, off + i + 1
+}
+
+// httpToken returns the length of the token at the start of b (up to a space or the end) and the offset
+// of the next token (spaces skipped), as Wireshark's get_token_len.
+func httpToken(b []byte) (n, next int) {
+	for n < len(b) && b[n] != ' ' && b[n] != '\r' && b[n] != '\n' {
+		n++
+	}
+	next = n
+	for next < len(b) && b[next] == ' ' {
+		next++
+	}
+	return n, next
+}
+
+var httpMethods = [...][]string{
+	3:  {"GET", "PUT"},
+	4:  {"COPY", "HEAD", "LOCK", "MOVE", "POLL", "POST"},
+	5:  {"BCOPY", "BMOVE", "MKCOL", "TRACE", "PATCH", "LABEL", "MERGE"},
+	6:  {"DELETE", "SEARCH", "UNLOCK", "REPORT", "UPDATE"},
+	7:  {"BDELETE", "CONNECT", "OPTIONS", "CHECKIN"},
+	8:  {"PROPFIND", "CHECKOUT", "CCM_POST"},
+	9:  {"PROPPATCH", "BPROPFIND"},
+	10: {"BPROPPATCH", "UNCHECKOUT", "MKACTIVITY"},
+	11: {"MKWORKSPACE", "RPC_CONNECT", "RPC_IN_DATA"},
+	12: {"RPC_OUT_DATA"},
+	15: {"VERSION-CONTROL"},
+	16: {"BASELINE-CONTROL", "SSTP_DUPLEX_POST"},
+}
+
+// httpLineType classifies a line as Wireshark's is_http_request_or_reply does: "HTTP/" or "ICY" starts a
+// response; a known method followed by a space (or the end of the line) a request; NOTIFY, SUBSCRIBE and
+// UNSUBSCRIBE a notification. The method is case-sensitive; an "M-" prefix (RFC 2774) is skipped.
+// It returns the method token for requests and notifications.
+func httpLineType(line []byte) (HTTPType, []byte, bool) {
+	if len(line) >= 2 && line[0] == 'M' && line[1] == '-' {
+		line = line[2:]
+	}
+	if bytes.HasPrefix(line, []byte("HTTP/")) || bytes.HasPrefix(line, []byte("ICY")) {
+		return HTTPResponse, nil, true
+	}
+	n := bytes.IndexByte(line, ' ')
+	if n < 0 {
+		n = len(line)
+	}
+	m := line[:n]
+	switch string(m) {
+	case "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE":
+		return HTTPNotification, m, true
+	}
+	if n < len(httpMethods) {
+		for _, s := range httpMethods[n] {
+			if string(m) == s {
+				return HTTPRequest, m, true
+			}
+		}
+	}
+	return HTTPOther, nil, false
+}
+
+// httpStatusCode parses the status code of a status line as Wireshark's parse_http_status_code: the
+// second token, exactly three characters, an integer.
+func httpStatusCode(line []byte) int {
+	n, next := httpToken(line)
+	if n == 0 {
+		return 0
+	}
+	line = line[next:]
+	n, _ = httpToken(line)
+	if n != 3 {
+		return 0
+	}
+	c := 0
+	for _, d := range line[:3] {
+		if d < '0' || d > '9' {
+			return 0
+		}
+		c = c*10 + int(d-'0')
+	}
+	return c
+}
+
+func isPrint(c byte) bool { return c >= 0x20 && c < 0x7f }
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func hasPrefixFold(b []byte, prefix string) bool {
+	if len(b) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c, d := b[i], prefix[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if 'A' <= d && d <= 'Z' {
+			d += 'a' - 'A'
+		}
+		if c != d {
+			return false
+		}
+	}
+	return true
+}
+
+// parseStrtoi32 is Wireshark's ws_strtoi32 over the whole of b (C strtoll rules: leading white space,
+// a sign, decimal digits, and nothing after). On failure it returns the value C leaves behind (0, or the
+// clamped bound on overflow).
+func parseStrtoi32(b []byte) (int32, bool) {
+	i := 0
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	neg := false
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		neg = b[i] == '-'
+		i++
+	}
+	start := i
+	var v int64
+	over := false
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		if v < 1<<40 {
+			v = v*10 + int64(b[i]-'0')
+		} else {
+			over = true
+		}
+		i++
+	}
+	if i == start || i != len(b) {
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	switch {
+	case over && neg, v < -1<<31:
+		return -1 << 31, false
+	case over, v > 1<<31-1:
+		return 1<<31 - 1, false
+	}
+	return int32(v), true
+}
+
+// parseHexSize is C's sscanf("%x"): white space, an optional sign and 0x prefix, hex digits.
+func parseHexSize(b []byte) (uint64, bool) {
+	i := 0
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	neg := false
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		neg = b[i] == '-'
+		i++
+	}
+	if i+1 < len(b) && b[i] == '0' && (b[i+1] == 'x' || b[i+1] == 'X') && i+2 < len(b) && hexVal(b[i+2]) >= 0 {
+		i += 2
+	}
+	start := i
+	var v uint64
+	for i < len(b) && hexVal(b[i]) >= 0 {
+		if v < 1<<60 {
+			v = v<<4 | uint64(hexVal(b[i]))
+		}
+		i++
+	}
+	if i == start {
+		return 0, false
+	}
+	if neg {
+		v = uint64(uint32(-int64(v)))
+	}
+	return v & 0xffffffff, true
+}
+
+func hexVal(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// httpNeed is the result of Wireshark's req_resp_hdrs_do_reassembly: need == 0 when the message at off
+// is complete in b (or cannot be completed), else the number of bytes it still needs (or an HTTPNeed
+// constant).
+func httpNeed(b []byte, off int, body, untilFIN bool) int {
+	next := off
+	clFound, ctRPC, chunked := false, false, false
+	var cl int32
+	for {
+		if next >= len(b) {
+			return HTTPNeedOneMoreSegment
+		}
+		save := next
+		n, nx := httpFindLineEnd(b, next, true)
+		if n < 0 {
+			return HTTPNeedOneMoreSegment
+		}
+		next = nx
+		if n == 0 {
+			break
+		}
+		if !body {
+			continue
+		}
+		line := b[save : save+n]
+		switch line[0] {
+		case 'c', 'C', 't', 'T':
+		default:
+			continue
+		}
+		switch {
+		case hasPrefixFold(line, "Content-Length:"):
+			if v, ok := parseStrtoi32(trimSpace(line[15:])); ok && v >= 0 {
+				cl, clFound = v, true
+			} else {
+				cl = v
+			}
+		case hasPrefixFold(line, "Content-Type:"):
+			ct := line[13:]
+			for len(ct) > 0 && ct[0] == ' ' {
+				ct = ct[1:]
+			}
+			ctRPC = bytes.HasPrefix(ct, []byte("application/rpc"))
+		case hasPrefixFold(line, "Transfer-Encoding:"):
+			v := line[18:]
+			for len(v) > 0 && (v[0] == ' ' || v[0] == '\t') {
+				v = v[1:]
+			}
+			if hasPrefixFold(v, "chunked") {
+				chunked = true
+			}
+		}
+	}
+	if !body {
+		return 0
+	}
+	switch {
+	case chunked:
+		for {
+			if next >= len(b) {
+				return HTTPNeedOneMoreSegment
+			}
+			n, chunkOff := httpFindLineEnd(b, next, true)
+			if n < 0 {
+				return HTTPNeedOneMoreSegment
+			}
+			line := b[next : next+n]
+			if i := bytes.IndexByte(line, ';'); i >= 0 {
+				line = line[:i]
+			}
+			size, ok := parseHexSize(line)
+			if !ok || size > 1<<31 {
+				return 0
+			}
+			if size == 0 {
+				if n, _ := httpFindLineEnd(b, chunkOff, true); n < 0 {
+					return HTTPNeedOneMoreSegment
+				}
+				return 0
+			}
+			if len(b)-next > int(size) {
+				next = chunkOff + int(size) + 2
+			} else {
+				return HTTPNeedOneMoreSegment
+			}
+		}
+	case clFound:
+		if cl >= 128*1024 {
+			if ctRPC || bytes.HasPrefix(b, []byte("RPC_IN_DATA")) || bytes.HasPrefix(b, []byte("RPC_OUT_DATA")) {
+				return 0
+			}
+		}
+		if int64(len(b)-next) < int64(cl) {
+			return int(int64(cl) - int64(len(b)-next))
+		}
+	case untilFIN:
+		return HTTPNeedUntilFIN
+	}
+	return 0
+}
+
+// DissectHTTP dissects the message at off in b, as Wireshark 4.0's dissect_http_message does for one
+// TCP payload or reassembled PDU. reported is the length the data had on the wire (larger than len(b)
+// only when the frame was cut by the snapshot length); canDesegment says the TCP layer can collect
+// more data for it (the whole segment was captured); endOfStream says the segment carries a FIN.
+// st is the conversation's state, updated as the dissector does.
+func DissectHTTP(st *HTTPConvState, b []byte, off, reported int, endOfStream, canDesegment bool) HTTPStep {
+	orig := off
+	var r HTTPStep
+	r.Len = -1
+	if reported-off < 1 || off >= len(b) {
+		return r
+	}
+	if reported-off > 3 && off+1 < len(b) && b[off] == '\r' && b[off+1] == '\n' {
+		off += 2
+		if off >= len(b) {
+			return r
+		}
+	}
+	seen := st.SeenRequest
+	if !isPrint(b[off]) {
+		if seen {
+			r.Layer, r.Type, r.Hdr = true, HTTPOther, 0
+		}
+		return r
+	}
+	firstLen, _ := httpFindLineEnd(b, off, true)
+	if firstLen < 0 && canDesegment {
+		r.NeedOff, r.Need = off, HTTPNeedOneMoreSegment
+		return r
+	}
+	var first []byte
+	if firstLen < 0 {
+		first = b[off:]
+	} else {
+		first = b[off : off+firstLen]
+	}
+	typ, _, isMsg := httpLineType(first)
+	if isMsg {
+		if canDesegment {
+			body := !endOfStream
+			if body && typ == HTTPResponse {
+				code := httpStatusCode(first)
+				m := string(st.method())
+				if m == "HEAD" || (code/100 == 2 && (m == "CONNECT" || m == "SSTP_DUPLEX_POST")) ||
+					code/100 == 1 || code == 204 || code == 304 {
+					body = false
+				}
+			}
+			if need := httpNeed(b[:min(len(b), reported)], off, body, typ == HTTPResponse); need != 0 {
+				r.NeedOff, r.Need = off, need
+				return r
+			}
+		}
+	}
+	r.Layer = isMsg || seen
+
+	// The line loop: the start line, header lines, up to the blank line.
+	msgType := HTTPOther
+	sawLine := false
+	var clValid bool
+	var cl int64
+	te := false
+	chunked := false
+	upgrade := false
+	code := 0
+	for off < len(b) {
+		n, next := httpFindLineEnd(b, off, false)
+		line := b[off : off+n]
+		if t, m, ok := httpLineType(line); ok {
+			msgType = t
+			sawLine = true
+			r.Layer = true
+			if t == HTTPRequest || t == HTTPNotification {
+				st.setMethod(m)
+				if t == HTTPRequest {
+					st.SeenRequest = true
+				}
+			} else {
+				code = httpResponseCode(line)
+				st.Code = code
+			}
+			off = next
+			continue
+		}
+		if n == 0 {
+			r.Layer = true
+			off = next
+			break
+		}
+		colon := bytes.IndexByte(line, ':')
+		if colon < 0 {
+			if sawLine && next >= len(b) && off+n >= len(b) {
+				// Wireshark throws an exception here: a line cut short at the end of the data.
+				r.Layer = true
+				r.Aborted = true
+				r.Type = msgType
+				r.Hdr = len(b) - orig
+				return r
+			}
+			break
+		}
+		r.Layer = true
+		sawLine = true
+		name := line[:colon]
+		if httpValidName(name) {
+			val := httpHeaderValue(line, colon)
+			switch {
+			case equalFold(name, "Content-Length"):
+				v, ok := parseStrtoll(val)
+				clValid, cl = ok, v
+			case equalFold(name, "Transfer-Encoding"):
+				te = true
+				if httpChunkedCoding(val) {
+					chunked = true
+				}
+			case equalFold(name, "Upgrade"):
+				upgrade = true
+			}
+		}
+		off = next
+	}
+	r.Type = msgType
+	r.Hdr = off - orig
+	r.Code = code
+	if !r.Layer {
+		return r
+	}
+
+	// The body.
+	data := len(b) - off
+	switch {
+	case clValid && !te:
+		if int64(data) > cl {
+			data = int(cl)
+		}
+	case msgType == HTTPRequest:
+		if !te {
+			data = 0
+		}
+	case msgType == HTTPResponse:
+		if code/100 == 1 || code == 204 || code == 304 {
+			data = 0
+		}
+	}
+	if data > 0 && chunked {
+		if n := httpChunkedLen(b[off : off+data]); n > 0 {
+			data = n
+		}
+	}
+	off += data
+	if msgType == HTTPResponse {
+		m := string(st.method())
+		if (m == "SSTP_DUPLEX_POST" && code == 200) || (upgrade && code == 101) {
+			st.Switched = true
+		}
+	}
+	r.Len = off - orig
+	return r
+}
+
+// DissectHTTPPDUs dissects the messages of one buffer in turn, as Wireshark's dissect_http_on_stream,
+// calling emit for each message or Continuation shown. It returns the desegmentation request of the
+// last message (Need 0: none).
+func DissectHTTPPDUs(st *HTTPConvState, b []byte, reported int, endOfStream, canDesegment bool, emit func(start int, s HTTPStep)) (needOff, need int) {
+	off := 0
+	for off < reported && off < len(b) && !st.Switched {
+		s := DissectHTTP(st, b, off, reported, endOfStream, canDesegment)
+		if s.Layer {
+			emit(off, s)
+		}
+		if s.Need != 0 {
+			return s.NeedOff, s.Need
+		}
+		if s.Len <= 0 || s.Aborted {
+			break
+		}
+		off += s.Len
+	}
+	return 0, 0
+}
+
+func httpResponseCode(line []byte) int {
+	n, next := httpToken(line)
+	if n == 0 {
+		return 0
+	}
+	line = line[next:]
+	n, _ = httpToken(line)
+	if n < 3 {
+		return 0
+	}
+	c := 0
+	for _, d := range line[:3] {
+		if d < '0' || d > '9' {
+			break
+		}
+		c = c*10 + int(d-'0')
+	}
+	return c
+}
+
+// httpChunkedLen returns the number of bytes the chunked body at the start of b takes, as Wireshark's
+// chunked_encoding_dissector: chunks until the zero chunk and its trailer lines, or the end of b.
+func httpChunkedLen(b []byte) int {
+	off := 0
+	for off < len(b) {
+		n, chunkOff := httpFindLineEnd(b, off, true)
+		if n <= 0 {
+			break
+		}
+		line := b[off : off+n]
+		if i := bytes.IndexByte(line, ';'); i >= 0 {
+			line = line[:i]
+		}
+		size64, _ := parseHexSize(line)
+		size := int(min(size64, uint64(len(b)-off)))
+		if size == 0 {
+			off = chunkOff
+			t := off
+			for {
+				n, nx := httpFindLineEnd(b, t, true)
+				if n < 0 {
+					return min(t, len(b))
+				}
+				t = nx
+				if n == 0 {
+					return t
+				}
+			}
+		}
+		off = chunkOff + size + 2
+	}
+	return min(off, len(b))
+}
+
+func httpChunkedCoding(v []byte) bool {
+	for len(v) > 0 {
+		for len(v) > 0 && (v[0] == ' ' || v[0] == '\t' || v[0] == ',') {
+			v = v[1:]
+		}
+		if bytes.HasPrefix(v, []byte("chunked")) {
+			return true
+		}
+		i := bytes.IndexByte(v, ',')
+		if i < 0 {
+			return false
+		}
+		v = v[i:]
+	}
+	return false
+}
+
+// parseStrtoll is the Content-Length check of Wireshark's process_header: a decimal number (C strtoll)
+// that is not negative, followed by nothing or white space.
+func parseStrtoll(b []byte) (int64, bool) {
+	i := 0
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	neg := false
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		neg = b[i] == '-'
+		i++
+	}
+	start := i
+	var v int64
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		if v > (1<<63-1)/10-1 {
+			return 0, false
+		}
+		v = v*10 + int64(b[i]-'0')
+		i++
+	}
+	if i == start || neg && v != 0 {
+		return 0, false
+	}
+	if i < len(b) && !isSpace(b[i]) {
+		return 0, false
+	}
+	return v, true
+}
+
+// httpValidName reports whether a header name is made of Wireshark's token characters (is_token_char:
+// letters, digits and !#$%&\:*+-.^_`|~ — the backslash and colon included, the apostrophe not).
+func httpValidName(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || bytes.IndexByte([]byte("!#$%&\\:*+-.^_`|~"), c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// httpHeaderValue returns the value of a header line: after the colon and any spaces or tabs, to the end
+// of the line.
+func httpHeaderValue(line []byte, colon int) []byte {
+	v := line[colon+1:]
+	for len(v) > 0 && (v[0] == ' ' || v[0] == '\t') {
+		v = v[1:]
+	}
+	return v
+}
+
+func equalFold(b []byte, s string) bool { return len(b) == len(s) && hasPrefixFold(b, s) }
