@@ -124,6 +124,10 @@ func readAllFrames(t *testing.T, file []byte) (*Reader, []Frame, error) {
 		}
 		f.Data = append([]byte(nil), f.Data...)
 		f.Comment = append([]byte(nil), f.Comment...)
+		if f.Event != nil {
+			e := *f.Event
+			f.Event = &e
+		}
 		out = append(out, f)
 	}
 }

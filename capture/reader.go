@@ -187,6 +187,9 @@ func NewReader(r io.Reader) (*Reader, error) {
 		}
 	}
 	n = rd.fillUpTo(sniffLen)
+	if isETL(rd.buf[:n]) {
+		return rd.started(rd.startETL())
+	}
 	return nil, notCapture(rd.buf[:n], rd.compressed)
 }
 

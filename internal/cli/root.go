@@ -98,6 +98,9 @@ func (g *globals) finish(t *engine.Trace, path string, readErr error) error {
 	if readErr != nil && readErr != io.EOF {
 		return &exitError{ExitError, fmt.Errorf("%s: %v", path, readErr)}
 	}
+	for _, n := range t.Reader().Notes() {
+		fmt.Fprintf(g.stderr, "wirelens: note: %s: %s\n", path, n)
+	}
 	if t.Truncated != nil {
 		fmt.Fprintf(g.stderr, "wirelens: warning: %s: %v; the frames before it were read\n", path, t.Truncated)
 		if g.strict {
