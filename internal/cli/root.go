@@ -57,6 +57,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.PersistentFlags().BoolVar(&g.strict, "strict", false, "exit with status 1 when the trace is truncated or damaged")
 	root.AddCommand(listCmd(g), showCmd(g), fieldsCmd(g), conversationsCmd(g), diagnoseCmd(g), filterCmd(g), streamCmd(g))
+	root.AddCommand(convertCmd(g))
 	err := root.Execute()
 	if err == nil {
 		return ExitOK
