@@ -49,6 +49,23 @@ const (
 	LinkTypePKTAP        LinkType = 258 // Apple PKTAP
 	LinkTypeLinuxSLL2    LinkType = 276 // Linux "cooked" capture, version 2
 	LinkTypeEBHSCR       LinkType = 279 // Elektrobit high-speed capture and replay
+	LinkTypeETW          LinkType = 290 // Event Tracing for Windows messages
+)
+
+// Link types of records that have no LINKTYPE_ value. They are wirelens's own,
+// above 0xFFFF so that no file can hold them, and never written to a file.
+const (
+	// LinkTypeNetMonMedia | media is a NetMon frame of a media type without
+	// a LINKTYPE_ value (its bytes are not decoded).
+	LinkTypeNetMonMedia LinkType = 0x10000
+	// LinkTypeNetMonEvent is a NetMon "NetEvent" frame: an ETW event as
+	// Network Monitor stores it (media type 0xFFE0).
+	LinkTypeNetMonEvent LinkType = LinkTypeNetMonMedia | 0xFFE0
+	// LinkTypeNetMon80211 is 802.11 with Network Monitor's radio header.
+	LinkTypeNetMon80211 LinkType = LinkTypeNetMonMedia | 6
+	// LinkTypeETLEvent is an event of an ETL trace that carries no packet,
+	// shown as a message of its own (Frame.Event holds it).
+	LinkTypeETLEvent LinkType = 0x20000
 )
 
 // linkTypeNames are the names String returns; they follow the short

@@ -19,6 +19,8 @@ type Format int
 const (
 	FormatPcap   Format = iota + 1 // libpcap's format, including its nanosecond and modified variants
 	FormatPcapNG                   // pcapng
+	FormatNetMon                   // Microsoft Network Monitor 2.x (netmon.go)
+	FormatETL                      // Windows ETW trace log (netmon_etl.go)
 )
 
 // String returns "pcap" or "pcapng".
@@ -28,6 +30,10 @@ func (f Format) String() string {
 		return "pcap"
 	case FormatPcapNG:
 		return "pcapng"
+	case FormatNetMon:
+		return "netmon"
+	case FormatETL:
+		return "etl"
 	}
 	return fmt.Sprintf("Format(%d)", int(f))
 }
@@ -65,6 +71,15 @@ type Frame struct {
 	// Comment is the first opt_comment of the pcapng packet block, or nil.
 	// It is borrowed like Data.
 	Comment []byte
+	// Process and ProcessID name the process the trace attributes the frame
+	// to (NetMon's process table, an ETW event header); "" and 0 when the
+	// trace says nothing. ETW packet events are often logged in a context
+	// that is not the sending process, so treat them as a hint.
+	Process   string
+	ProcessID uint32
+	// Event holds the ETW metadata of a frame read from an ETL trace; nil
+	// otherwise. It is borrowed like Data.
+	Event *EventInfo
 }
 
 // Interface describes one capture interface.
@@ -117,6 +132,14 @@ type Reader struct {
 	// pcapng
 	secBase   int // index in ifaces of the current section's first interface
 	secIfaces int // interfaces in the current section
+
+	alt frameSource // NetMon and ETL (netmon.go, netmon_etl.go)
+}
+
+// frameSource reads the frames of a format with a reader of its own.
+type frameSource interface {
+	next(r *Reader, f *Frame) error
+	notesList() []string
 }
 
 // NewReader returns a Reader for the capture in r. It reads the start of r to
@@ -159,8 +182,14 @@ func NewReader(r io.Reader) (*Reader, error) {
 		case blockSHB:
 			return rd.started(rd.startPcapNG())
 		}
+		if bytes.HasPrefix(rd.buf[rd.r:], []byte("GMBU")) {
+			return rd.started(rd.startNetMon(r))
+		}
 	}
 	n = rd.fillUpTo(sniffLen)
+	if isETL(rd.buf[:n]) {
+		return rd.started(rd.startETL())
+	}
 	return nil, notCapture(rd.buf[:n], rd.compressed)
 }
 
@@ -295,6 +324,16 @@ func (r *Reader) Interfaces() []Interface { return r.ifaces }
 // seen so far; nil for pcap.
 func (r *Reader) Comments() []string { return r.comments }
 
+// Notes returns what the reader found worth saying about the file that is no
+// error: parts of a NetMon file it could not trust, an ETL trace that holds no
+// packets and which providers it holds. Complete once Next has returned io.EOF.
+func (r *Reader) Notes() []string {
+	if r.alt == nil {
+		return nil
+	}
+	return r.alt.notesList()
+}
+
 // Next reads the next frame into f. It returns io.EOF at a clean end of the
 // input, a *TruncatedError when the input ends inside a record or a record is
 // corrupt, an error wrapping the underlying reader's when reading fails, and,
@@ -305,7 +344,9 @@ func (r *Reader) Next(f *Frame) error {
 		return r.err
 	}
 	var err error
-	if r.format == FormatPcap {
+	if r.alt != nil {
+		err = r.alt.next(r, f)
+	} else if r.format == FormatPcap {
 		err = r.nextPcap(f)
 	} else {
 		err = r.nextPcapNG(f)

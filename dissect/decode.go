@@ -88,6 +88,10 @@ func (d *Decoder) DecodeTo(f *capture.Frame, p *Packet) {
 	p.Interface = f.Interface
 	p.Comment = f.Comment
 	p.Data = f.Data
+	p.Event, p.Process, p.ProcessID = f.Event, f.Process, f.ProcessID
+	if f.Event != nil {
+		p.push(ProtoETW, 0, 0, 0, 0)
+	}
 
 	pr, ok := byLinkType[f.LinkType]
 	if linkRaw[f.LinkType] {

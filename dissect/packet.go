@@ -46,6 +46,8 @@ const (
 	ProtoRadiotap
 	ProtoGTP
 	ProtoHTTP
+	ProtoETW
+	ProtoNetEvent
 	ProtoData // payload no decoder claims
 	ProtoUnsupported
 	numProtos
@@ -110,6 +112,10 @@ type Packet struct {
 	LinkType  capture.LinkType
 	Interface int
 	Comment   []byte
+	// Event, Process and ProcessID are the Windows trace metadata of the frame (capture.Frame's).
+	Event     *capture.EventInfo
+	Process   string
+	ProcessID uint32
 
 	Data   []byte // the captured bytes
 	reasm  []byte // a reassembled IP datagram's payload, for layers with Buf == 1

@@ -57,6 +57,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.PersistentFlags().BoolVar(&g.strict, "strict", false, "exit with status 1 when the trace is truncated or damaged")
 	root.AddCommand(listCmd(g), showCmd(g), fieldsCmd(g), conversationsCmd(g), diagnoseCmd(g), filterCmd(g), streamCmd(g), httpCmd(g), uiCmd(g))
+	root.AddCommand(convertCmd(g))
 	err := root.Execute()
 	if err == nil {
 		return ExitOK
@@ -102,6 +103,9 @@ func openTraceOpts(path string, o engine.Options) (*engine.Trace, error) {
 func (g *globals) finish(t *engine.Trace, path string, readErr error) error {
 	if readErr != nil && readErr != io.EOF {
 		return &exitError{ExitError, fmt.Errorf("%s: %v", path, readErr)}
+	}
+	for _, n := range t.Reader().Notes() {
+		fmt.Fprintf(g.stderr, "wirelens: note: %s: %s\n", path, n)
 	}
 	if t.Truncated != nil {
 		fmt.Fprintf(g.stderr, "wirelens: warning: %s: %v; the frames before it were read\n", path, t.Truncated)
