@@ -1,6 +1,8 @@
 package dissect
 
 import (
+	"sync"
+
 	"github.com/wirelens/wirelens/capture"
 )
 
@@ -41,6 +43,20 @@ var (
 	byTCPPort   = map[uint16]Proto{}
 )
 
+// Flat copies of the 16-bit dispatch tables, read on every frame: an array index instead of a map lookup
+// (which hashed the key: some 10 % of decoding). Built from the maps by the first NewDecoder, after every
+// init has registered its entries; ProtoNone means no entry.
+var (
+	etherTypeTab, udpPortTab, tcpPortTab [1 << 16]Proto
+	buildTabs                            sync.Once
+)
+
+func flatten(dst *[1 << 16]Proto, m map[uint16]Proto) {
+	for k, v := range m {
+		dst[k] = v
+	}
+}
+
 // Decoder decodes frames. It keeps the state that spans frames (IP reassembly, the first frame's time) and
 // owns the Packet it returns. A Decoder is not safe for concurrent use.
 type Decoder struct {
@@ -55,6 +71,11 @@ type Decoder struct {
 
 // NewDecoder returns a Decoder.
 func NewDecoder() *Decoder {
+	buildTabs.Do(func() {
+		flatten(&etherTypeTab, byEtherType)
+		flatten(&udpPortTab, byUDPPort)
+		flatten(&tcpPortTab, byTCPPort)
+	})
 	d := &Decoder{}
 	d.defrag.init()
 	return d

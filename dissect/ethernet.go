@@ -78,7 +78,7 @@ func decodeEth(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto, 
 
 // etherNext dispatches on an EtherType; an 802.3 length (below 0x600) announces an LLC header.
 func etherNext(p *Packet, buf []byte, off int, t uint16, flags uint8) (Proto, int) {
-	if pr, ok := byEtherType[t]; ok {
+	if pr := etherTypeTab[t]; pr != ProtoNone {
 		return pr, off
 	}
 	if t < 0x600 && off < len(buf) {

@@ -181,7 +181,7 @@ func decodeSLL2(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto,
 
 // sllNext dispatches on the cooked header's protocol field, an EtherType for most hardware types.
 func sllNext(p *Packet, buf []byte, off int, proto, hatype uint16, flags uint8) (Proto, int) {
-	if pr, ok := byEtherType[proto]; ok && hatype != 824 /* netlink */ {
+	if pr := etherTypeTab[proto]; pr != ProtoNone && hatype != 824 /* netlink */ {
 		return pr, off
 	}
 	p.pushData(buf, off, flags)

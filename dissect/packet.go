@@ -246,6 +246,15 @@ func (p *Packet) alloc(n int) []byte {
 // Reassembled returns the reassembled IP payload completed in this frame, or nil.
 func (p *Packet) Reassembled() []byte { return p.reasm }
 
+// ReleaseMessages drops the packet's references to the application messages attached to it (AddHTTP),
+// so that a packet waiting in a pipeline for its slot to be reused does not keep a large reassembled
+// message alive. The packet must not be read afterwards.
+func (p *Packet) ReleaseMessages() {
+	for i := 0; i < p.nHTTP; i++ {
+		p.app[i] = nil
+	}
+}
+
 // KeepReassembled copies the reassembled IP payload of this frame (if any) into buf, reused, and points the
 // packet at the copy, so that the packet stays valid after the Decoder decodes further frames. It returns
 // the buffer to pass again next time.

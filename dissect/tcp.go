@@ -357,7 +357,7 @@ func decodeTCP(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto, 
 		return ProtoNone, 0
 	}
 	sp, dp := binary.BigEndian.Uint16(b), binary.BigEndian.Uint16(b[2:])
-	if pr := portProto(byTCPPort, sp, dp); pr != ProtoNone {
+	if pr := portProto(&tcpPortTab, sp, dp); pr != ProtoNone {
 		return pr, off + hl
 	}
 	p.pushData(buf, off+hl, flags)
@@ -365,17 +365,14 @@ func decodeTCP(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto, 
 }
 
 // portProto looks both ports up in a port table, the lower port first, as Wireshark tries them.
-func portProto(tab map[uint16]Proto, a, b uint16) Proto {
+func portProto(tab *[1 << 16]Proto, a, b uint16) Proto {
 	if a > b {
 		a, b = b, a
 	}
-	if pr, ok := tab[a]; ok {
+	if pr := tab[a]; pr != ProtoNone {
 		return pr
 	}
-	if pr, ok := tab[b]; ok {
-		return pr
-	}
-	return ProtoNone
+	return tab[b]
 }
 
 // appendMAFlags appends the flags as Message Analyzer's 8-character string: CWR ECE URG ACK PSH RST SYN FIN,

@@ -81,7 +81,7 @@ func decodeUDP(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto, 
 		return ProtoNone, 0
 	}
 	// The payload goes on to its protocol even inside an ICMP error, as in tshark (a quoted DNS query).
-	if pr := portProto(byUDPPort, binary.BigEndian.Uint16(b), binary.BigEndian.Uint16(b[2:])); pr == ProtoDNS || pr != ProtoNone && !inErr {
+	if pr := portProto(&udpPortTab, binary.BigEndian.Uint16(b), binary.BigEndian.Uint16(b[2:])); pr == ProtoDNS || pr != ProtoNone && !inErr {
 		return pr, off + 8
 	}
 	p.pushData(buf[:end], off+8, flags)

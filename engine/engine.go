@@ -129,6 +129,11 @@ func (t *Trace) Reader() *capture.Reader { return t.file.Reader }
 // io.EOF; if the file was cut short, Truncated says where. Other errors are read errors. Once it has
 // returned an error it returns the same error again.
 func (t *Trace) Next() (*dissect.Packet, error) {
+	if t.cur != nil && t.i > 0 {
+		// The previous packet is done with: what analyzers attached to it may go now rather than when
+		// its slot is decoded into again.
+		t.cur.pkts[t.i-1].ReleaseMessages()
+	}
 	if t.cur == nil || t.i == t.cur.n {
 		if !t.fetch() {
 			return nil, t.err
