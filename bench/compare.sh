@@ -5,7 +5,9 @@
 # or $RUNS), and prints the median wall time, CPU time (user+sys) and peak RSS of each, and the ratios
 # tshark/wirelens (higher is better for wirelens). Measured with /usr/bin/time -f '%e %U %S %M'
 # (Debian: apt-get install -y time). The file is read once before, so every run reads it from the
-# page cache. wirelens is built once into bench/out/wirelens.
+# page cache. wirelens is built once into bench/out/wirelens, unless $WIRELENS names a binary to time
+# instead (an older build, to compare). $SKIP, an extended regular expression, leaves out the pairs whose
+# name it matches (SKIP='http' for a build without http.* fields).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: bench/compare.sh FILE [RUNS]" >&2; exit 2; }
@@ -13,8 +15,12 @@ file=$1
 runs=${2:-${RUNS:-3}}
 [ -x /usr/bin/time ] || { echo "bench/compare.sh: /usr/bin/time missing (apt-get install -y time)" >&2; exit 2; }
 mkdir -p bench/out
-go build -o bench/out/wirelens ./cmd/wirelens
-wl=bench/out/wirelens
+if [ -n "${WIRELENS:-}" ]; then
+  wl=$WIRELENS
+else
+  go build -o bench/out/wirelens ./cmd/wirelens
+  wl=bench/out/wirelens
+fi
 cat "$file" > /dev/null
 
 # Pairs: name | wirelens command | tshark command. Output goes to /dev/null. tshark gets -n (no name
@@ -22,9 +28,7 @@ cat "$file" > /dev/null
 pairs=(
   "diagnose|$wl diagnose $file|tshark -n -q -z expert -z conv,tcp -z http,tree -r $file"
   "list -f retrans|$wl list $file -f tcp.analysis.retransmission|tshark -n -r $file -Y tcp.analysis.retransmission"
-  # The issue's pair; http.* fields are not registered in wirelens yet, so wirelens rejects the filter.
-  # Uncomment once they are:
-  # "list -f http>=400|$wl list $file -f http.response.code>=400|tshark -n -r $file -Y http.response.code>=400"
+  "list -f http>=400|$wl list $file -f http.response.code>=400|tshark -n -r $file -Y http.response.code>=400"
   "conversations|$wl conversations $file|tshark -n -q -z conv,tcp -r $file"
   "list|$wl list $file|tshark -n -r $file"
 )
@@ -45,11 +49,19 @@ median() { # median of column $2 of file $1
 }
 
 packets=$(capinfos -c -M "$file" 2>/dev/null | awk -F': *' '/Number of packets/{print $2}')
-size=$(stat -c %s "$file")
+size=$(stat -L -c %s "$file")
 echo "file: $file  ($size bytes, $packets packets), $runs alternating runs each, medians"
+echo "wirelens: $wl ($("$wl" --version 2>/dev/null || true)); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| command | wirelens wall s | tshark wall s | wall ratio | wirelens CPU s | tshark CPU s | CPU ratio | wirelens RSS MB | tshark RSS MB | RSS ratio | wirelens pkt/s | tshark pkt/s |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+if [ -n "${SKIP:-}" ]; then
+  kept=()
+  for p in "${pairs[@]}"; do
+    [[ ${p%%|*} =~ $SKIP ]] || kept+=("$p")
+  done
+  pairs=("${kept[@]}")
+fi
 i=0
 for p in "${pairs[@]}"; do
   IFS='|' read -r name wcmd tcmd <<< "$p"
@@ -68,6 +80,7 @@ for p in "${pairs[@]}"; do
       n, ww, tw, ratio(tw, ww), wc, tc, ratio(tc, wc), wr/1024, tr/1024, ratio(tr, wr), pps(ww), pps(tw) }'
 done
 echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "ratios are tshark / wirelens; raw runs (wall cpu rss_kb) in order:"
 i=0
 for p in "${pairs[@]}"; do
