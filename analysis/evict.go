@@ -28,8 +28,17 @@ import (
 // longer than the retransmission timeouts after which a FIN, its ACK or a RST is repeated.
 const closedIdle = 10e9
 
-// sweepEvery is how often (capture time) the conversations in progress are looked over for finished ones.
+// sweepEvery is how often (capture time) the closing conversations are looked over for finished ones.
 const sweepEvery = 1e9
+
+// maxFree bounds the list of retired conversation structures kept for reuse.
+const maxFree = 4096
+
+// closing is a conversation that has seen a FIN or a RST, queued for a later look at time at.
+type closing struct {
+	c  *tcpConv
+	at int64
+}
 
 const doneChunk = 64 << 10 // bytes per chunk of the store; a record never spans two
 
@@ -236,17 +245,48 @@ func (c *tcpConv) closed() bool {
 		r.finSeen[0] && r.finSeen[1] && len(c.dirs[0].seq.segs) == 0 && len(c.dirs[1].seq.segs) == 0
 }
 
-// sweep moves the closed conversations idle for closedIdle at capture time now to the store.
+// sweep moves the closed conversations idle for closedIdle at capture time now to the store. Only the
+// conversations queued when they saw a FIN or a RST are looked at, oldest first, and only those queued
+// closedIdle ago or more: a sweep costs the conversations it evicts, not the ones in progress. One that is
+// not finished yet is queued again, to be looked at closedIdle later.
 func (t *TCPStreams) sweep(now int64) {
 	t.lastSweep = now
-	for k, c := range t.convs {
+	for t.qhead < len(t.queue) {
+		e := t.queue[t.qhead]
+		if now-e.at < t.idle {
+			break
+		}
+		t.queue[t.qhead] = closing{}
+		t.qhead++
+		c := e.c
+		if int(c.stream) >= len(t.all) || t.all[c.stream] != c {
+			continue // evicted already (replaced by a new conversation on its endpoints)
+		}
 		if c.closed() && now-c.rec.c.LastTime >= t.idle {
 			if t.retire(c) {
-				delete(t.convs, k)
-				t.tombs[maphash.Comparable(t.seed, k)] = c.stream
+				delete(t.convs, c.rec.key)
+				t.tombs[maphash.Comparable(t.seed, c.rec.key)] = c.stream
 			}
+			continue
 		}
+		t.queue = append(t.queue, closing{c, max(c.rec.c.LastTime, now)})
 	}
+	if t.qhead > 1024 && t.qhead > len(t.queue)/2 {
+		n := copy(t.queue, t.queue[t.qhead:])
+		clear(t.queue[n:])
+		t.queue, t.qhead = t.queue[:n], 0
+	}
+}
+
+// newConv returns a zeroed conversation, reusing a retired one when there is one.
+func (t *TCPStreams) newConv() *tcpConv {
+	if n := len(t.free); n > 0 {
+		c := t.free[n-1]
+		t.free = t.free[:n-1]
+		*c = tcpConv{}
+		return c
+	}
+	return &tcpConv{}
 }
 
 // retire moves a conversation's record to the store; false if the store is full (it then stays live).
@@ -258,6 +298,9 @@ func (t *TCPStreams) retire(c *tcpConv) bool {
 	t.all[c.stream] = nil
 	t.doneAt[c.stream] = off
 	t.evicted++
+	if len(t.free) < maxFree {
+		t.free = append(t.free, c) // nothing refers to it any more (a stale queue entry is checked)
+	}
 	return true
 }
 
@@ -269,9 +312,11 @@ func (t *TCPStreams) revive(k convKey) *tcpConv {
 	if !ok {
 		return nil
 	}
-	c := &tcpConv{stream: stream}
+	c := t.newConv()
+	c.stream = stream
 	t.done.get(t.doneAt[stream], c)
 	if c.rec.key != k {
+		t.free = append(t.free, c)
 		return nil // another conversation's endpoints with the same 64-bit hash
 	}
 	delete(t.tombs, h)

@@ -30,8 +30,11 @@ type TCPStreams struct {
 	all   []*tcpConv // every conversation, by stream number; nil once evicted
 
 	// Eviction (evict.go).
-	idle      int64             // closed conversations idle this long are evicted; 0: never
-	lastSweep int64             // capture time of the last sweep
+	idle      int64     // closed conversations idle this long are evicted; 0: never
+	lastSweep int64     // capture time of the last sweep
+	queue     []closing // conversations that saw a FIN or a RST, oldest first, from qhead
+	qhead     int
+	free      []*tcpConv        // retired conversations, for reuse
 	done      doneStore         // evicted conversations' records
 	doneAt    []uint32          // by stream number: where an evicted record is in done
 	tombs     map[uint64]uint32 // hash of the endpoints of evicted conversations → their stream
@@ -60,6 +63,7 @@ type tcpConv struct {
 	synTime int64
 	irtt    int64
 	irttSet bool
+	queued  bool       // in TCPStreams.queue (evict.go)
 	rec     convRecord // what the conversation table and the diagnosis report (conversation.go)
 }
 
@@ -128,7 +132,8 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 			if reused && t.idle > 0 {
 				t.retire(c) // no segment can reach it any more
 			}
-			c = &tcpConv{stream: t.next, dirs: [2]tcpDir{newDir(), newDir()}}
+			c = t.newConv()
+			c.stream, c.dirs = t.next, [2]tcpDir{newDir(), newDir()}
 			c.rec.init(k)
 			t.next++
 			t.convs[k] = c
@@ -161,6 +166,10 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 		c.rec.observe(p, &fwd.seq, side, &seg, a)
 		if c.rec.finSeen != [2]bool{} || c.rec.rstSeen != [2]bool{} {
 			releaseAcked(c)
+			if !c.queued && t.idle > 0 {
+				c.queued = true
+				t.queue = append(t.queue, closing{c, p.TimeNS})
+			}
 		}
 	}
 	if t.idle > 0 && p.TimeNS-t.lastSweep >= sweepEvery {

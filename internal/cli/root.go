@@ -76,9 +76,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // openTrace opens a trace for one pass, turning errors into one-line messages with exit status 2.
 func openTrace(path string) (*engine.Trace, error) { return openTraceWith(path, false) }
 
-// openTraceWith opens a trace, in two passes if asked.
+// openTraceWith opens a trace, in two passes if asked. The commands that open traces this way do not read
+// the HTTP operations, so the trace does not keep them (memory and time that grew with the trace).
 func openTraceWith(path string, twoPass bool) (*engine.Trace, error) {
-	return openTraceOpts(path, engine.Options{TwoPass: twoPass})
+	return openTraceOpts(path, engine.Options{TwoPass: twoPass, NoHTTPOperations: true})
 }
 
 // openTraceOpts opens a trace with options.
