@@ -209,6 +209,9 @@ func (r *convRecord) observe(p *dissect.Packet, fwd *seqState, side int, s *segm
 // reference frame.
 func segmentDiags(p *dissect.Packet, fwd *seqState, side int, s *segment, a *dissect.TCPAnalysis) {
 	f := a.Flags
+	if f == 0 {
+		return // most segments: nothing to say
+	}
 	var orig uint32
 	if f&(dissect.TCPARetransmission|dissect.TCPAFastRetransmission) != 0 {
 		orig = a.RTOFrame
@@ -231,21 +234,7 @@ func segmentDiags(p *dissect.Packet, fwd *seqState, side int, s *segment, a *dis
 	case f&dissect.TCPAOutOfOrder != 0:
 		p.AddDiag(dissect.Diag{Code: dissect.DiagOutOfOrder})
 	}
-	for _, m := range []struct {
-		flag dissect.TCPAFlag
-		code dissect.DiagCode
-	}{
-		{dissect.TCPALostPacket, dissect.DiagLostSegment},
-		{dissect.TCPAAckLostPacket, dissect.DiagAckedUnseen},
-		{dissect.TCPAZeroWindow, dissect.DiagZeroWindow},
-		{dissect.TCPAZeroWindowProbe, dissect.DiagZeroWindowProbe},
-		{dissect.TCPAZeroWindowProbeAck, dissect.DiagZeroWindowProbeAck},
-		{dissect.TCPAWindowFull, dissect.DiagWindowFull},
-		{dissect.TCPAWindowUpdate, dissect.DiagWindowUpdate},
-		{dissect.TCPAKeepAlive, dissect.DiagKeepAlive},
-		{dissect.TCPAKeepAliveAck, dissect.DiagKeepAliveAck},
-		{dissect.TCPAReusedPorts, dissect.DiagReusedPorts},
-	} {
+	for _, m := range flagDiags {
 		if f&m.flag != 0 {
 			p.AddDiag(dissect.Diag{Code: m.code})
 		}
@@ -253,6 +242,23 @@ func segmentDiags(p *dissect.Packet, fwd *seqState, side int, s *segment, a *dis
 	if f&dissect.TCPADuplicateAck != 0 {
 		p.AddDiag(dissect.Diag{Code: dissect.DiagDuplicateAck, Frame: a.DupAckFrame, N: a.DupAckNum})
 	}
+}
+
+// flagDiags are the verdicts that become a diagnostic of their own, in the order they are added.
+var flagDiags = [...]struct {
+	flag dissect.TCPAFlag
+	code dissect.DiagCode
+}{
+	{dissect.TCPALostPacket, dissect.DiagLostSegment},
+	{dissect.TCPAAckLostPacket, dissect.DiagAckedUnseen},
+	{dissect.TCPAZeroWindow, dissect.DiagZeroWindow},
+	{dissect.TCPAZeroWindowProbe, dissect.DiagZeroWindowProbe},
+	{dissect.TCPAZeroWindowProbeAck, dissect.DiagZeroWindowProbeAck},
+	{dissect.TCPAWindowFull, dissect.DiagWindowFull},
+	{dissect.TCPAWindowUpdate, dissect.DiagWindowUpdate},
+	{dissect.TCPAKeepAlive, dissect.DiagKeepAlive},
+	{dissect.TCPAKeepAliveAck, dissect.DiagKeepAliveAck},
+	{dissect.TCPAReusedPorts, dissect.DiagReusedPorts},
 }
 
 // resetDiag: a RST from the side that received a SYN, before any SYN+ACK, refuses the connection;
