@@ -30,8 +30,8 @@ type Diagnosis struct {
 // TraceFacts are the per-frame facts the diagnosis needs beyond the conversations.
 type TraceFacts struct {
 	Frames    int
-	Malformed []uint32   // frames with a malformed layer
-	DNS       *DNSReport // the DNS section (dns.go); nil: none
+	Malformed []uint32    // frames with a malformed layer
+	DNS       *DNSReport  // the DNS section (dns.go); nil: none
 	HTTP      *HTTPReport // the HTTP section (http_report.go); nil: none
 }
 

@@ -143,7 +143,7 @@ func httpFindings(r *HTTPReport) []Finding {
 		sort.Strings(servers)
 		out = append(out, Finding{
 			Severity: sev, Category: "http", rank: rank,
-			Title: fmt.Sprintf("HTTP %d %s: %d response%s", c, g.phrase, g.n, plural(g.n)),
+			Title:  fmt.Sprintf("HTTP %d %s: %d response%s", c, g.phrase, g.n, plural(g.n)),
 			Detail: httpGroupDetail(servers, urls, g),
 			Frames: first(g.frames), Filter: "http.response.code == " + strconv.Itoa(c),
 		})
