@@ -115,6 +115,7 @@ type httpStream struct {
 	prev     httpRec
 	hasTail  bool
 	pending  []*HTTPOperation // FIFO of requests waiting for a response
+	interim  []int            // 1xx codes that came before their request was complete (100 Continue)
 	nonHTTP  bool             // the stream is given to another dissector: nothing to do
 	choseErr bool
 }
@@ -576,6 +577,9 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 			Method: string(hd.Method), Host: string(hd.Host), URI: string(hd.URI), Version: string(hd.Version),
 			UserAgent: string(hd.UserAgent), Auth: authScheme(hd.Authorization),
 		}
+		if len(s.interim) > 0 {
+			op.Interim, s.interim = s.interim, nil
+		}
 		if len(s.pending) == httpMaxPending {
 			old := s.pending[0]
 			s.pending = s.pending[1:]
@@ -608,8 +612,16 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 			info.PrevRespIn = s.prev.resFrame
 		}
 		hd := dissect.ParseHTTPHead(msg, st.Hdr)
-		if hd.Code/100 == 1 && hd.Code != 101 && len(s.pending) > 0 {
-			s.pending[0].Interim = append(s.pending[0].Interim, hd.Code)
+		if hd.Code/100 == 1 && hd.Code != 101 {
+			// An interim response belongs to the oldest waiting request, or to the request still being
+			// sent (a 100 Continue comes before the body that completes the request).
+			if len(s.pending) > 0 {
+				if len(s.pending[0].Interim) < 8 {
+					s.pending[0].Interim = append(s.pending[0].Interim, hd.Code)
+				}
+			} else if len(s.interim) < 8 {
+				s.interim = append(s.interim, hd.Code)
+			}
 			return
 		}
 		var op *HTTPOperation
@@ -647,7 +659,8 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 }
 
 func (h *HTTPStreams) emit(op *HTTPOperation) {
-	if op.Notes == "no response" && op.ReqFrame != 0 {
+	if op.Notes == "no response" && op.ReqFrame != 0 && len(h.late[op.ReqFrame]) == 0 {
+		// One diagnostic per frame, however many requests it holds.
 		h.late[op.ReqFrame] = append(h.late[op.ReqFrame], dissect.Diag{Code: dissect.DiagHTTPNoResponse})
 	}
 	if h.OnOperation != nil {
