@@ -191,7 +191,7 @@ func (s *httpStream) chooseHTTP(frame uint32, sp, dp uint16, payload []byte) boo
 		if tcpPortHTTP[port] {
 			return true, true
 		}
-		if _, ok := tcpPortOther[port]; ok {
+		if name, ok := tcpPortOther[port]; ok && !tcpRejects[name] {
 			return false, true
 		}
 		return false, false
@@ -221,6 +221,11 @@ func (s *httpStream) chooseHTTP(frame uint32, sp, dp uint16, payload []byte) boo
 	}
 	return false
 }
+
+// tcpRejects lists the port-registered dissectors that check their data and decline what is not theirs,
+// so that tshark goes on to the heuristics (found on the corpus: Modbus/TCP on 502, GSM over IP on 5000 and S101 on 9000
+// let HTTP through). Every other port-registered dissector is taken to claim the connection.
+var tcpRejects = map[string]bool{"mbtcp": true, "s101": true, "gsm_ipa": true}
 
 // httpHeuristic is Wireshark's dissect_http_heur_tcp: the first line (ended by CR or LF) starts or ends
 // with "HTTP/1." (any case) and is not 8 characters long.
@@ -304,7 +309,8 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 			}
 		}
 	}
-	if reported == 0 || a&dissect.TCPAKeepAlive != 0 {
+	// The payload of a RST is its "reset cause", never given to a dissector; a keep-alive's byte is garbage.
+	if reported == 0 || a&dissect.TCPAKeepAlive != 0 || flags&dissect.TCPRst != 0 {
 		return
 	}
 	nxtseq := seq + uint32(reported)

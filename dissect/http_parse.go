@@ -267,6 +267,8 @@ func parseHexSize(b []byte) (uint64, bool) {
 	for i < len(b) && hexVal(b[i]) >= 0 {
 		if v < 1<<60 {
 			v = v<<4 | uint64(hexVal(b[i]))
+		} else {
+			v = ^uint64(0) // C saturates an overflowing conversion
 		}
 		i++
 	}
