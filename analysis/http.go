@@ -80,6 +80,7 @@ const (
 type HTTPStreams struct {
 	streams map[uint32]*httpStream
 	held    int64 // bytes held in reassembly buffers
+	capHit  int   // set by add when a PDU hits a cap: its size, for the frame's diagnostic (-1: none)
 	// OnOperation, if set, is called with each finished operation (a response arrived, or at Close a
 	// request left without one). The operation may be kept.
 	OnOperation func(op *HTTPOperation)
@@ -142,6 +143,7 @@ type httpDir struct {
 	untilFIN   bool   // the flow is being reassembled until its FIN
 	fin        uint32 // the frame of the flow's FIN
 	overflow   bool   // the PDU outgrew httpMaxPDU: it will never be complete
+	capFrame   uint32 // the frame where the cap was hit (diagnosed once)
 }
 
 type span struct{ a, b int }
@@ -150,6 +152,7 @@ func seqLT(a, b uint32) bool { return int32(a-b) < 0 }
 
 // Observe follows the TCP payload of the packet. Call it after TCPStreams.Observe.
 func (h *HTTPStreams) Observe(p *dissect.Packet) {
+	h.capHit = -1
 	n := p.N
 	for i := 0; i < n; i++ {
 		l := &p.Layers[i]
@@ -157,6 +160,9 @@ func (h *HTTPStreams) Observe(p *dissect.Packet) {
 			continue
 		}
 		h.segment(p, i, l)
+	}
+	if h.capHit >= 0 {
+		p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPReassemblyCap, N: uint32(h.capHit)})
 	}
 }
 
@@ -417,6 +423,7 @@ func (h *HTTPStreams) add(d *httpDir, at int, b []byte, last bool) {
 	if end > httpMaxPDU || h.held+int64(end-len(d.buf)) > httpMaxTotal {
 		d.overflow = true
 		h.CapHits++
+		h.capHit = len(d.buf)
 		return
 	}
 	if end > len(d.buf) {
@@ -577,6 +584,9 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 			info.PrevRequestIn = s.prev.reqFrame
 		}
 		hd := dissect.ParseHTTPHead(msg, st.Hdr)
+		if hd.Ambiguous {
+			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPConflictingLength})
+		}
 		op := &HTTPOperation{
 			Stream: int(s.id), ReqFrame: frame, ReqTime: p.TimeNS,
 			Client: s.addrs[side], Server: s.addrs[1-side],
@@ -618,6 +628,9 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 			info.PrevRespIn = s.prev.resFrame
 		}
 		hd := dissect.ParseHTTPHead(msg, st.Hdr)
+		if hd.Ambiguous {
+			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPConflictingLength})
+		}
 		if hd.Code/100 == 1 && hd.Code != 101 {
 			// An interim response belongs to the oldest waiting request, or to the request still being
 			// sent (a 100 Continue comes before the body that completes the request).

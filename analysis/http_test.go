@@ -175,6 +175,25 @@ func TestHTTPMessagesAndPairing(t *testing.T) {
 	}
 }
 
+func TestHTTPAmbiguousLength(t *testing.T) {
+	c := newHTTPConv(t)
+	c.handshake()
+	var diags []string
+	c.callback = func(p *dissect.Packet) {
+		for _, d := range p.Diags() {
+			if d.Code == dissect.DiagHTTPConflictingLength {
+				diags = append(diags, strings.Split(c.frames[len(c.frames)-1], ",")[0])
+			}
+		}
+	}
+	c.data(0, "POST /a HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 1000)
+	c.data(0, "POST /b HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 1000)
+	c.data(0, "POST /c HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 1000)
+	if strings.Join(diags, " ") != "POST /b POST /c" {
+		t.Errorf("ambiguous framing flagged on %q, want POST /b and POST /c", diags)
+	}
+}
+
 func TestHTTPOperationsFIFO(t *testing.T) {
 	c := newHTTPConv(t)
 	c.handshake()
@@ -256,6 +275,14 @@ func TestHTTPHostileStreamsStayBounded(t *testing.T) {
 		chunk[i] = 'x'
 	}
 	peak := int64(0)
+	capDiags := 0
+	c.callback = func(p *dissect.Packet) {
+		for _, d := range p.Diags() {
+			if d.Code == dissect.DiagHTTPReassemblyCap {
+				capDiags++
+			}
+		}
+	}
 	for sent := 0; sent < 96<<20; sent += len(chunk) {
 		c.send(1, dissect.TCPAck, chunk)
 		peak = max(peak, c.http.held)
@@ -263,8 +290,8 @@ func TestHTTPHostileStreamsStayBounded(t *testing.T) {
 	if peak > httpMaxPDU+int64(len(chunk)) {
 		t.Errorf("reassembly held %d bytes, cap %d", peak, httpMaxPDU)
 	}
-	if c.http.CapHits == 0 {
-		t.Errorf("the 10 GB body did not hit the reassembly cap")
+	if c.http.CapHits == 0 || capDiags != 1 {
+		t.Errorf("the 10 GB body hit the reassembly cap %d times with %d diagnostics, want once with one", c.http.CapHits, capDiags)
 	}
 
 	// A header line of 1 MiB, then the end of the head: the message is reassembled and shown.

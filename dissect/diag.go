@@ -74,6 +74,8 @@ const (
 	DiagHTTPSlow
 	DiagHTTPCutShort
 	DiagHTTPRedirect
+	DiagHTTPReassemblyCap
+	DiagHTTPConflictingLength
 	DiagDNSRetransQuery
 	DiagDNSRetransResponse
 	DiagDNSNXDomain
@@ -118,6 +120,8 @@ var diagInfos = [numDiagCodes]diagInfo{
 	DiagHTTPSlow:               {SevWarning, "http", "Slow HTTP response: # ms after the request in frame @"},
 	DiagHTTPCutShort:           {SevWarning, "http", "HTTP message cut short: the stream ended # bytes before its end"},
 	DiagHTTPRedirect:           {SevNote, "http", "HTTP redirect # (request in frame @)"},
+	DiagHTTPReassemblyCap:      {SevWarning, "http", "HTTP message too large to reassemble: the memory cap was reached at # bytes"},
+	DiagHTTPConflictingLength:  {SevWarning, "http", "HTTP message framing is ambiguous: conflicting Content-Length headers, or Content-Length with Transfer-Encoding"},
 	DiagDNSRetransQuery:        {SevWarning, "dns", "DNS query retransmission of frame @"},
 	DiagDNSRetransResponse:     {SevWarning, "dns", "DNS response retransmission of frame @"},
 	DiagDNSNXDomain:            {SevWarning, "dns", "No such name (NXDOMAIN) in reply to the query in frame @"},

@@ -583,11 +583,15 @@ type HTTPHead struct {
 	UserAgent, Authorization, Authenticate []byte
 	ContentLength                          int64 // -1 when absent or invalid
 	Chunked                                bool
+	// Ambiguous is set when the framing can be read two ways (request smuggling): Content-Length
+	// headers that disagree, or Content-Length together with Transfer-Encoding (RFC 9112 §6.3).
+	Ambiguous bool
 }
 
 // ParseHTTPHead reads the head of a message (msg from its first byte, hdr the head's length).
 func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
 	h := HTTPHead{ContentLength: -1}
+	clSeen, teSeen := false, false
 	httpWalk(msg, hdr, func(ln *httpLine) bool {
 		switch ln.kind {
 		case httpLineStart:
@@ -621,13 +625,20 @@ func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
 			case equalFold(name, "www-authenticate"):
 				h.Authenticate = v
 			case equalFold(name, "content-length"):
-				if n, ok := parseStrtoll(v); ok {
-					h.ContentLength = n
-				} else {
-					h.ContentLength = -1
+				n, ok := parseStrtoll(v)
+				if !ok {
+					n = -1
 				}
+				if clSeen && n != h.ContentLength || teSeen {
+					h.Ambiguous = true
+				}
+				h.ContentLength, clSeen = n, true
 			case equalFold(name, "transfer-encoding"):
 				h.Chunked = httpChunkedCoding(v)
+				if clSeen {
+					h.Ambiguous = true
+				}
+				teSeen = true
 			}
 		}
 		return true
