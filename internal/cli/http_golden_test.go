@@ -184,7 +184,7 @@ func httpOps(t *testing.T, pcap string) []httpOp {
 // tsharkHTTP is what tshark says of one frame's HTTP messages; a frame may complete several (pipelined
 // requests, several responses in one segment), so each field holds every value in order.
 type tsharkHTTP struct {
-	Method, URI, Code, RequestIn, Location []string
+	Method, URI, Code, RequestIn, Location, Server, ContentType, Time, ContentLength []string
 }
 
 // tsharkAggregator separates the values of one field in tshark's output: URIs hold commas.
@@ -200,7 +200,8 @@ func readTsharkHTTP(t *testing.T, pcap string) map[string]tsharkHTTP {
 	}
 	cmd := exec.Command(tshark, "-n", "-r", pcap, "-Y", "http", "-T", "fields", "-E", "separator=/t",
 		"-E", "aggregator="+tsharkAggregator, "-e", "frame.number", "-e", "http.request.method",
-		"-e", "http.request.uri", "-e", "http.response.code", "-e", "http.request_in", "-e", "http.location")
+		"-e", "http.request.uri", "-e", "http.response.code", "-e", "http.request_in", "-e", "http.location",
+		"-e", "http.server", "-e", "http.content_type", "-e", "http.time", "-e", "http.content_length")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -218,10 +219,11 @@ func readTsharkHTTP(t *testing.T, pcap string) map[string]tsharkHTTP {
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		f := strings.Split(sc.Text(), "\t")
-		if len(f) != 6 {
-			t.Fatalf("tshark line %q: %d fields, want 6", sc.Text(), len(f))
+		if len(f) != 10 {
+			t.Fatalf("tshark line %q: %d fields, want 10", sc.Text(), len(f))
 		}
-		rows[f[0]] = tsharkHTTP{split(f[1]), split(f[2]), split(f[3]), split(f[4]), split(f[5])}
+		rows[f[0]] = tsharkHTTP{split(f[1]), split(f[2]), split(f[3]), split(f[4]), split(f[5]), split(f[6]),
+			split(f[7]), split(f[8]), split(f[9])}
 	}
 	if len(rows) == 0 {
 		t.Fatalf("tshark found no HTTP in %s", pcap)
@@ -235,7 +237,9 @@ var reTsharkPairs = regexp.MustCompile(`tshark pairs the response with (no reque
 // request tshark sees is the request of one operation with the same method and URI, every response the
 // response of one operation with the same status and Location, and tshark's http.request_in of the
 // response is the operation's request frame, or the frame the operation's note names where wirelens
-// says tshark pairs differently. It returns the number of operations checked.
+// says tshark pairs differently (and where they agree, the response time is tshark's http.time); the
+// Server and Content-Type headers and, where the frame holds one response with a Content-Length, the body
+// size agree too. It returns the number of operations checked.
 func compareWithTshark(t *testing.T, pcap string, ops []httpOp) int {
 	t.Helper()
 	ts := readTsharkHTTP(t, pcap)
@@ -259,6 +263,17 @@ func compareWithTshark(t *testing.T, pcap string, ops []httpOp) int {
 		if op.Location != "" && !slices.Contains(r.Location, op.Location) {
 			t.Errorf("%s: response frame %s: wirelens Location %q, tshark %q", pcap, op.Response, op.Location, r.Location)
 		}
+		if op.ServerHeader != "" && !slices.Contains(r.Server, op.ServerHeader) || op.ServerHeader == "" && len(r.Server) == len(r.Code) {
+			t.Errorf("%s: response frame %s: wirelens Server %q, tshark %q", pcap, op.Response, op.ServerHeader, r.Server)
+		}
+		if op.ContentType != "" && !slices.Contains(r.ContentType, op.ContentType) || op.ContentType == "" && len(r.ContentType) == len(r.Code) {
+			t.Errorf("%s: response frame %s: wirelens Content-Type %q, tshark %q", pcap, op.Response, op.ContentType, r.ContentType)
+		}
+		// One response in the frame with a Content-Length and a body: its size is the body's.
+		if len(r.Code) == 1 && len(r.ContentLength) == 1 && op.Method != "HEAD" && op.Status != "304" && op.Status != "204" &&
+			op.Body != r.ContentLength[0] {
+			t.Errorf("%s: response frame %s: wirelens body %s bytes, tshark Content-Length %s", pcap, op.Response, op.Body, r.ContentLength[0])
+		}
 		want := op.Request
 		if m := reTsharkPairs.FindStringSubmatch(op.Notes); m != nil {
 			want = m[2]
@@ -266,6 +281,10 @@ func compareWithTshark(t *testing.T, pcap string, ops []httpOp) int {
 		if want == "" && len(r.RequestIn) != 0 || want != "" && !slices.Contains(r.RequestIn, want) {
 			t.Errorf("%s: response frame %s: wirelens says tshark's http.request_in is %q, tshark says %v (notes %q)",
 				pcap, op.Response, want, r.RequestIn, op.Notes)
+		}
+		// Where both pair the response with the same request, the response time is tshark's http.time.
+		if want == op.Request && op.Request != "" && !slices.Contains(r.Time, op.ResponseTime) {
+			t.Errorf("%s: response frame %s: wirelens response time %s, tshark http.time %v", pcap, op.Response, op.ResponseTime, r.Time)
 		}
 	}
 	for frame, r := range ts {
