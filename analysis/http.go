@@ -3,6 +3,7 @@ package analysis
 import (
 	"encoding/binary"
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"github.com/wirelens/wirelens/dissect"
@@ -710,7 +711,14 @@ func (h *HTTPStreams) UseResponses(m map[uint32]uint32) { h.respIn, h.useRespIn 
 // Close ends the trace: requests still waiting become operations with no response, and a stream that
 // ends inside a message says so.
 func (h *HTTPStreams) Close() {
-	for _, s := range h.streams {
+	// In stream order, so that the operations left open come out the same way every time.
+	ids := make([]uint32, 0, len(h.streams))
+	for id := range h.streams {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		s := h.streams[id]
 		for _, op := range s.pending {
 			op.Notes = "no response"
 			h.emit(op)

@@ -152,7 +152,7 @@ func httpFindings(r *HTTPReport) []Finding {
 		out = append(out, Finding{
 			Severity: "warning", Category: "http", rank: 3,
 			Title:  fmt.Sprintf("%d HTTP request%s without a response", r.noRespN, plural(r.noRespN)),
-			Detail: "the trace holds no response to these requests (frames " + frameListTotal(r.noResp, r.noRespN) + ")",
+			Detail: "the trace holds no complete response to these requests (" + framesWord(r.noRespN) + " " + frameListTotal(r.noResp, r.noRespN) + ")",
 			Frames: first(r.noResp), Filter: framesFilter(r.noResp),
 		})
 	}
@@ -160,7 +160,7 @@ func httpFindings(r *HTTPReport) []Finding {
 		out = append(out, Finding{
 			Severity: "note", Category: "http", rank: 4,
 			Title:  fmt.Sprintf("%d HTTP response%s without a request", r.noReqN, plural(r.noReqN)),
-			Detail: "their requests were not captured, usually because the capture started late (frames " + frameListTotal(r.noReq, r.noReqN) + ")",
+			Detail: "no request was seen before them on their connections: the capture started after it, or the server answered without one (" + framesWord(r.noReqN) + " " + frameListTotal(r.noReq, r.noReqN) + ")",
 			Frames: first(r.noReq), Filter: framesFilter(r.noReq),
 		})
 	}
@@ -256,7 +256,7 @@ func httpGroupDetail(servers, urls []string, g *httpStatusGroup) string {
 			d += " …"
 		}
 	}
-	return d + " (frames " + frameListTotal(g.frames, g.n) + ")"
+	return d + " (" + framesWord(g.n) + " " + frameListTotal(g.frames, g.n) + ")"
 }
 
 // frameListTotal lists frames (sorted) of which there are total in all.
@@ -271,4 +271,11 @@ func frameListTotal(fs []uint32, total int) string {
 		s += fmt.Sprintf(" … (%d in all)", total)
 	}
 	return s
+}
+
+func framesWord(n int) string {
+	if n == 1 {
+		return "frame"
+	}
+	return "frames"
 }

@@ -88,7 +88,7 @@ const (
 type diagInfo struct {
 	sev      Severity
 	category string
-	text     string // the sentence; "#" is replaced by N and "@" by the related frame number
+	text     string // the sentence; "##" is replaced by "#N", "#" by N and "@" by the related frame number
 }
 
 var diagInfos = [numDiagCodes]diagInfo{
@@ -186,7 +186,7 @@ func (p *Packet) AppendMessage(dst []byte, d Diag) []byte {
 	text := diagInfos[d.Code].text
 	if d.Frame == 0 {
 		// No related frame is known: drop the clause that would name it.
-		for _, clause := range []string{" of frame @", " in frame @"} {
+		for _, clause := range []string{" (request in frame @)", " after the request in frame @", " of frame @", " in frame @"} {
 			if i := strings.Index(text, clause); i >= 0 {
 				text = text[:i] + text[i+len(clause):]
 			}
@@ -200,6 +200,8 @@ func (p *Packet) AppendMessage(dst []byte, d Diag) []byte {
 			dst = append(dst, '#')
 			dst = strconv.AppendUint(dst, uint64(d.N), 10)
 			i++
+		case text[i] == '#':
+			dst = strconv.AppendUint(dst, uint64(d.N), 10)
 		default:
 			dst = append(dst, text[i])
 		}
