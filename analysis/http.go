@@ -144,6 +144,10 @@ type httpDir struct {
 	untilFIN   bool   // the flow is being reassembled until its FIN
 	fin        uint32 // the frame of the flow's FIN
 	overflow   bool   // the PDU outgrew httpMaxPDU: it will never be complete
+	// sparse PDUs keep only their first keep bytes (a message's head): the rest of a body whose length
+	// the head gives is counted in cov but not copied.
+	sparse bool
+	keep   int
 	capFrame   uint32 // the frame where the cap was hit (diagnosed once)
 }
 
@@ -310,8 +314,8 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 		if d.active && seqLT(d.seq, seq) {
 			h.add(d, int(seq-d.seq), payload, true)
 			if d.complete() {
-				buf := h.take(d)
-				h.dissect(p, i, s, side, buf, len(buf), true, false, true)
+				buf, have := h.take(d)
+				h.dissect(p, i, s, side, buf, have, have, true, false, true)
 				return
 			}
 		}
@@ -368,12 +372,15 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 				}
 				return
 			}
-			buf := h.take(d)
-			needOff, need := h.dissect(p, i, s, side, buf, len(buf), fin, true, true)
+			buf, have := h.take(d)
+			needOff, need, bodyStart := h.dissect(p, i, s, side, buf, have, have, fin, true, true)
 			if need != 0 {
 				// The PDU needs more: keep what follows needOff as the new PDU and extend it.
 				h.restart(d, segSeq, buf, needOff, frame)
 				h.extend(d, segSeq, n, len(rest), need)
+				if need > 0 && bodyStart > needOff {
+					h.makeSparse(d, bodyStart-needOff)
+				}
 				off += n
 				continue
 			}
@@ -387,7 +394,7 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 		if a&(dissect.TCPARetransmission|dissect.TCPAOutOfOrder) != 0 || !s.chooseHTTP(frame, sp, dp, rest) {
 			return
 		}
-		needOff, need := h.dissect(p, i, s, side, rest, reported-off, fin, canDeseg, false)
+		needOff, need, bodyStart := h.dissect(p, i, s, side, rest, len(rest), reported-off, fin, canDeseg, false)
 		if need != 0 && canDeseg {
 			desegSeq := segSeq + uint32(needOff)
 			if need == dissect.HTTPNeedUntilFIN {
@@ -408,6 +415,9 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 				default:
 					d.nxtpdu = nxtseq + uint32(need)
 				}
+				if need > 0 && bodyStart > needOff {
+					h.makeSparse(d, bodyStart-needOff)
+				}
 				h.add(d, 0, rest[needOff:], !seqLT(nxtseq, d.nxtpdu))
 			}
 		}
@@ -421,6 +431,19 @@ func (h *HTTPStreams) add(d *httpDir, at int, b []byte, last bool) {
 		return
 	}
 	end := at + len(b)
+	if last {
+		d.total = end
+	}
+	full := span{at, end}
+	if d.sparse {
+		// Only the head is kept; the body is counted.
+		if at >= d.keep {
+			d.cov = addSpan(d.cov, full)
+			return
+		}
+		b = b[:min(len(b), d.keep-at)]
+		end = at + len(b)
+	}
 	if end > httpMaxPDU || h.held+int64(end-len(d.buf)) > httpMaxTotal {
 		d.overflow = true
 		h.CapHits++
@@ -430,9 +453,8 @@ func (h *HTTPStreams) add(d *httpDir, at int, b []byte, last bool) {
 	if end > len(d.buf) {
 		h.held += int64(end - len(d.buf))
 		if end > cap(d.buf) {
-			nb := make([]byte, end, max(end, 2*cap(d.buf)))
-			copy(nb, d.buf)
-			d.buf = nb
+			// Grow by appending: only the new tail is cleared.
+			d.buf = append(d.buf[:cap(d.buf)], make([]byte, end-cap(d.buf))...)[:end]
 		} else {
 			d.buf = d.buf[:end]
 		}
@@ -454,14 +476,16 @@ func (h *HTTPStreams) add(d *httpDir, at int, b []byte, last bool) {
 	if pos < end {
 		copy(d.buf[pos:end], b[pos-at:])
 	}
-	d.cov = addSpan(d.cov, span{at, end})
-	if last {
-		d.total = end
-	}
+	d.cov = addSpan(d.cov, full)
 }
 
 func addSpan(cov []span, s span) []span {
 	if s.a >= s.b {
+		return cov
+	}
+	// The usual case, data in order: the span extends the last one, in place.
+	if n := len(cov); n > 0 && cov[n-1].a <= s.a && s.a <= cov[n-1].b {
+		cov[n-1].b = max(cov[n-1].b, s.b)
 		return cov
 	}
 	out := cov[:0:0]
@@ -494,17 +518,31 @@ func (d *httpDir) complete() bool {
 	return d.active && !d.overflow && d.total >= 0 && len(d.cov) > 0 && d.cov[0].a == 0 && d.cov[0].b >= d.total
 }
 
-// take hands the completed PDU's bytes over (the packet keeps them) and ends the PDU.
-func (h *HTTPStreams) take(d *httpDir) []byte {
-	b := d.buf[:d.total]
+// take hands the completed PDU's bytes over (the packet keeps them) and ends the PDU. It returns the
+// bytes kept and the PDU's length (larger for a sparse PDU).
+func (h *HTTPStreams) take(d *httpDir) ([]byte, int) {
+	total := d.total
+	b := d.buf[:min(total, len(d.buf))]
 	h.held -= int64(len(d.buf))
-	d.buf, d.cov, d.active, d.entire, d.total, d.overflow = nil, nil, false, false, -1, false
-	return b
+	d.buf, d.cov, d.active, d.entire, d.total, d.overflow, d.sparse = nil, nil, false, false, -1, false, false
+	return b, total
 }
 
 func (h *HTTPStreams) drop(d *httpDir) {
 	h.held -= int64(len(d.buf))
-	d.buf, d.cov, d.active, d.entire, d.total, d.overflow = nil, nil, false, false, -1, false
+	d.buf, d.cov, d.active, d.entire, d.total, d.overflow, d.sparse = nil, nil, false, false, -1, false, false
+}
+
+// makeSparse lets a PDU keep only its first keep bytes: the head of a message whose body length is known.
+func (h *HTTPStreams) makeSparse(d *httpDir, keep int) {
+	if keep <= 0 || d.entire {
+		return
+	}
+	d.sparse, d.keep = true, keep
+	if len(d.buf) > keep {
+		h.held -= int64(len(d.buf) - keep)
+		d.buf = d.buf[:keep:keep]
+	}
 }
 
 // restart makes the bytes of buf from off a new PDU (the rest of a reassembled PDU whose last message
@@ -541,28 +579,29 @@ func (h *HTTPStreams) extend(d *httpDir, segSeq uint32, used, segLen, need int) 
 	}
 }
 
-// dissect runs the HTTP parser over buf and attaches the messages it finds to the packet.
-func (h *HTTPStreams) dissect(p *dissect.Packet, i int, s *httpStream, side int, buf []byte, reported int, eos, canDeseg, reassembled bool) (int, int) {
-	return dissect.DissectHTTPPDUs(&s.state, buf, reported, eos, canDeseg, func(start int, st dissect.HTTPStep) {
-		end := len(buf)
+// dissect runs the HTTP parser over buf (have bytes long, of which the body of a sparse PDU is not
+// kept) and attaches the messages it finds to the packet.
+func (h *HTTPStreams) dissect(p *dissect.Packet, i int, s *httpStream, side int, buf []byte, have, reported int, eos, canDeseg, reassembled bool) (int, int, int) {
+	return dissect.DissectHTTPPDUs(&s.state, buf, have, reported, eos, canDeseg, func(start int, st dissect.HTTPStep) {
+		end := have
 		if st.Len >= 0 {
 			end = start + st.Len
 		}
-		msg := buf[start:end:end]
-		h.message(p, s, side, msg, st, reassembled)
+		msg := buf[start:min(end, len(buf)):min(end, len(buf))]
+		h.message(p, s, side, msg, st, reassembled, end-start)
 	})
 }
 
 // message records one dissected message: tshark's pairing on the packet, the FIFO operation, the
 // diagnostics.
-func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []byte, st dissect.HTTPStep, reassembled bool) {
+func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []byte, st dissect.HTTPStep, reassembled bool, length int) {
 	info := p.AddHTTP(msg, st.Hdr)
 	if info == nil {
 		info = &dissect.HTTPInfo{}
 	}
 	info.Type = st.Type
 	info.Reassembled = reassembled
-	info.BodyLen = len(msg) - min(st.Hdr, len(msg))
+	info.BodyLen = length - min(st.Hdr, length)
 	if st.Aborted {
 		return
 	}

@@ -529,8 +529,13 @@ func httpTree(p *Packet, i int, t *Tree) {
 			gen(fHTTPRequestIn, field.Value{U: uint64(h.RequestIn)})
 		}
 	}
-	if body := len(b) - int(l.Hdr); body > 0 {
-		t.Text(root, "File Data: "+strconv.Itoa(body)+" bytes", int(l.Hdr), body)
+	if body := h.BodyLen; body > 0 {
+		kept := len(b) - int(l.Hdr)
+		label := "File Data: " + strconv.Itoa(body) + " bytes"
+		if kept < body {
+			label += " (not kept: only the message head is kept for a body of known length)"
+		}
+		t.Text(root, label, int(l.Hdr), max(kept, 0))
 	}
 	if h.Truncated {
 		t.Expert(root, "warning", "The message body is cut short")

@@ -105,7 +105,7 @@ func FuzzDissectHTTP(f *testing.F) {
 			reported += 100
 		}
 		var p Packet
-		DissectHTTPPDUs(&st, data, reported, flags&1 != 0, flags&2 != 0 && flags&8 == 0, func(start int, s HTTPStep) {
+		DissectHTTPPDUs(&st, data, len(data), reported, flags&1 != 0, flags&2 != 0 && flags&8 == 0, func(start int, s HTTPStep) {
 			end := len(data)
 			if s.Len >= 0 {
 				end = start + s.Len
