@@ -146,9 +146,9 @@ type httpDir struct {
 	overflow   bool   // the PDU outgrew httpMaxPDU: it will never be complete
 	// sparse PDUs keep only their first keep bytes (a message's head): the rest of a body whose length
 	// the head gives is counted in cov but not copied.
-	sparse bool
-	keep   int
-	capFrame   uint32 // the frame where the cap was hit (diagnosed once)
+	sparse   bool
+	keep     int
+	capFrame uint32 // the frame where the cap was hit (diagnosed once)
 }
 
 type span struct{ a, b int }
