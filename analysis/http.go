@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"bytes"
 	"encoding/binary"
 	"net/netip"
 	"slices"
@@ -146,9 +147,12 @@ type httpDir struct {
 	overflow   bool   // the PDU outgrew httpMaxPDU: it will never be complete
 	// sparse PDUs keep only their first keep bytes (a message's head): the rest of a body whose length
 	// the head gives is counted in cov but not copied.
-	sparse   bool
-	keep     int
-	capFrame uint32 // the frame where the cap was hit (diagnosed once)
+	sparse bool
+	keep   int
+	// headOpen is set when the last dissection found the message's head without an end of line up to
+	// scanned: until new bytes bring one, dissecting again would give the same answer.
+	headOpen bool
+	scanned  int
 }
 
 type span struct{ a, b int }
@@ -372,18 +376,38 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 				}
 				return
 			}
-			buf, have := h.take(d)
-			needOff, need, bodyStart := h.dissect(p, i, s, side, buf, have, have, fin, true, true)
-			if need != 0 {
-				// The PDU needs more: keep what follows needOff as the new PDU and extend it.
-				h.restart(d, segSeq, buf, needOff, frame)
-				h.extend(d, segSeq, n, len(rest), need)
-				if need > 0 && bodyStart > needOff {
-					h.makeSparse(d, bodyStart-needOff)
+			have := d.total
+			buf := d.buf[:min(have, len(d.buf))]
+			var nd dissect.HTTPNeed
+			if d.headOpen && !d.sparse && bytes.IndexAny(buf[max(d.scanned-1, 0):], "\r\n") < 0 {
+				// The head still has no end of line: the answer is the same as last time.
+				nd = dissect.HTTPNeed{Off: 0, Need: dissect.HTTPNeedOneMoreSegment}
+			} else {
+				nd = h.dissect(p, i, s, side, buf, have, have, fin, true, true)
+			}
+			switch {
+			case nd.Need != 0 && nd.Off == 0:
+				// Nothing was shown: the same PDU goes on, in place.
+				d.total = -1
+				d.headOpen, d.scanned = nd.BodyStart == 0 && nd.Need == dissect.HTTPNeedOneMoreSegment, len(buf)
+				h.extend(d, segSeq, n, len(rest), nd.Need)
+				if nd.Need > 0 && nd.BodyStart > 0 {
+					h.makeSparse(d, nd.BodyStart)
+				}
+				off += n
+				continue
+			case nd.Need != 0:
+				// The PDU's last message needs more: keep what follows its start as a new PDU.
+				h.take(d)
+				h.restart(d, segSeq, buf, nd.Off, frame)
+				h.extend(d, segSeq, n, len(rest), nd.Need)
+				if nd.Need > 0 && nd.BodyStart > nd.Off {
+					h.makeSparse(d, nd.BodyStart-nd.Off)
 				}
 				off += n
 				continue
 			}
+			h.take(d)
 			if another > 0 {
 				off += another
 				continue
@@ -394,7 +418,8 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 		if a&(dissect.TCPARetransmission|dissect.TCPAOutOfOrder) != 0 || !s.chooseHTTP(frame, sp, dp, rest) {
 			return
 		}
-		needOff, need, bodyStart := h.dissect(p, i, s, side, rest, len(rest), reported-off, fin, canDeseg, false)
+		nd := h.dissect(p, i, s, side, rest, len(rest), reported-off, fin, canDeseg, false)
+		needOff, need, bodyStart := nd.Off, nd.Need, nd.BodyStart
 		if need != 0 && canDeseg {
 			desegSeq := segSeq + uint32(needOff)
 			if need == dissect.HTTPNeedUntilFIN {
@@ -419,6 +444,7 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 					h.makeSparse(d, bodyStart-needOff)
 				}
 				h.add(d, 0, rest[needOff:], !seqLT(nxtseq, d.nxtpdu))
+				d.headOpen, d.scanned = bodyStart == 0 && need == dissect.HTTPNeedOneMoreSegment, len(rest)-needOff
 			}
 		}
 		return
@@ -524,13 +550,13 @@ func (h *HTTPStreams) take(d *httpDir) ([]byte, int) {
 	total := d.total
 	b := d.buf[:min(total, len(d.buf))]
 	h.held -= int64(len(d.buf))
-	d.buf, d.cov, d.active, d.entire, d.total, d.overflow, d.sparse = nil, nil, false, false, -1, false, false
+	d.buf, d.cov, d.active, d.entire, d.total, d.overflow, d.sparse, d.headOpen = nil, nil, false, false, -1, false, false, false
 	return b, total
 }
 
 func (h *HTTPStreams) drop(d *httpDir) {
 	h.held -= int64(len(d.buf))
-	d.buf, d.cov, d.active, d.entire, d.total, d.overflow, d.sparse = nil, nil, false, false, -1, false, false
+	d.buf, d.cov, d.active, d.entire, d.total, d.overflow, d.sparse, d.headOpen = nil, nil, false, false, -1, false, false, false
 }
 
 // makeSparse lets a PDU keep only its first keep bytes: the head of a message whose body length is known.
@@ -581,7 +607,7 @@ func (h *HTTPStreams) extend(d *httpDir, segSeq uint32, used, segLen, need int) 
 
 // dissect runs the HTTP parser over buf (have bytes long, of which the body of a sparse PDU is not
 // kept) and attaches the messages it finds to the packet.
-func (h *HTTPStreams) dissect(p *dissect.Packet, i int, s *httpStream, side int, buf []byte, have, reported int, eos, canDeseg, reassembled bool) (int, int, int) {
+func (h *HTTPStreams) dissect(p *dissect.Packet, i int, s *httpStream, side int, buf []byte, have, reported int, eos, canDeseg, reassembled bool) dissect.HTTPNeed {
 	return dissect.DissectHTTPPDUs(&s.state, buf, have, reported, eos, canDeseg, func(start int, st dissect.HTTPStep) {
 		end := have
 		if st.Len >= 0 {

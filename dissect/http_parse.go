@@ -68,8 +68,17 @@ type HTTPStep struct {
 	// Aborted is set when Wireshark would stop with an exception inside the header lines (a line
 	// without a colon at the very end of the data): the message is shown but not paired.
 	Aborted bool
-	// BodyStart is, with a desegmentation request for a known number of bytes, the offset where the
-	// message's body starts (its head is complete); 0 otherwise.
+	// BodyStart is, with a desegmentation request, the offset where the message's body starts once its
+	// head is complete; 0 while the head is not complete.
+	BodyStart int
+}
+
+// HTTPNeed is the desegmentation request left by DissectHTTPPDUs: the message at Off needs Need more
+// bytes (or an HTTPNeed constant); Need 0: none.
+type HTTPNeed struct {
+	Off, Need int
+	// BodyStart is where the message's body starts, 0 while its head is incomplete (then more data only
+	// changes the answer once it holds an end of line).
 	BodyStart int
 }
 
@@ -356,11 +365,11 @@ func httpNeed(b []byte, have, off int, body, untilFIN bool) (need, bodyStart int
 	case chunked:
 		for {
 			if next >= len(b) {
-				return HTTPNeedOneMoreSegment, 0
+				return HTTPNeedOneMoreSegment, bodyStart
 			}
 			n, chunkOff := httpFindLineEnd(b, next, true)
 			if n < 0 {
-				return HTTPNeedOneMoreSegment, 0
+				return HTTPNeedOneMoreSegment, bodyStart
 			}
 			line := b[next : next+n]
 			if i := bytes.IndexByte(line, ';'); i >= 0 {
@@ -372,14 +381,14 @@ func httpNeed(b []byte, have, off int, body, untilFIN bool) (need, bodyStart int
 			}
 			if size == 0 {
 				if n, _ := httpFindLineEnd(b, chunkOff, true); n < 0 {
-					return HTTPNeedOneMoreSegment, 0
+					return HTTPNeedOneMoreSegment, bodyStart
 				}
 				return 0, bodyStart
 			}
 			if len(b)-next > int(size) {
 				next = chunkOff + int(size) + 2
 			} else {
-				return HTTPNeedOneMoreSegment, 0
+				return HTTPNeedOneMoreSegment, bodyStart
 			}
 		}
 	case clFound:
@@ -570,7 +579,7 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 //
 // have is the logical length of the data (see DissectHTTP); pass len(b) for bytes that are all present.
 // With a request for a known number of bytes, the last result is the message's body start.
-func DissectHTTPPDUs(st *HTTPConvState, b []byte, have, reported int, endOfStream, canDesegment bool, emit func(start int, s HTTPStep)) (needOff, need, bodyStart int) {
+func DissectHTTPPDUs(st *HTTPConvState, b []byte, have, reported int, endOfStream, canDesegment bool, emit func(start int, s HTTPStep)) HTTPNeed {
 	off := 0
 	for off < reported && off < len(b) && !st.Switched {
 		s := dissectHTTP(st, b, have, off, reported, endOfStream, canDesegment)
@@ -578,14 +587,14 @@ func DissectHTTPPDUs(st *HTTPConvState, b []byte, have, reported int, endOfStrea
 			emit(off, s)
 		}
 		if s.Need != 0 {
-			return s.NeedOff, s.Need, s.BodyStart
+			return HTTPNeed{s.NeedOff, s.Need, s.BodyStart}
 		}
 		if s.Len <= 0 || s.Aborted {
 			break
 		}
 		off += s.Len
 	}
-	return 0, 0, 0
+	return HTTPNeed{}
 }
 
 func httpResponseCode(line []byte) int {
