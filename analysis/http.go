@@ -48,6 +48,9 @@ type HTTPOperation struct {
 	// TsharkRequestIn is the request frame tshark 4.0 pairs with this response (http.request_in); it
 	// differs from ReqFrame with pipelining or a 1xx response.
 	TsharkRequestIn uint32
+	// Recovered is set when tshark does not show the response at all: its bytes were completed only by
+	// retransmitted or out-of-order segments, which tshark 4.0 does not give to HTTP.
+	Recovered bool
 	// Chain numbers the redirect chain this operation belongs to (0: none); set by LinkRedirects.
 	Chain int
 	// Notes says what is unusual: "no response", "no request", "cut short".
@@ -153,6 +156,10 @@ type httpDir struct {
 	// scanned: until new bytes bring one, dissecting again would give the same answer.
 	headOpen bool
 	scanned  int
+	// shadow holds the byte ranges filled by segments tshark does not give to HTTP; recovered is set
+	// once they completed the PDU and its operations were recorded.
+	shadow    []span
+	recovered bool
 }
 
 type span struct{ a, b int }
@@ -337,7 +344,8 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 			if d.active && d.seq == segSeq && !seqLT(d.nxtpdu, nxtseq) && frame != d.firstFrame && frame != d.lastFrame {
 				return // a retransmission of the PDU's first segment
 			}
-			if a&(dissect.TCPASpuriousRetransmission|dissect.TCPARetransmission) != 0 {
+			if a&httpRetrans != 0 {
+				h.shadow(p, s, side, d, segSeq, rest)
 				return
 			}
 		}
@@ -362,13 +370,23 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 				another = int(d.nxtpdu - segSeq)
 			}
 			if !complete {
+				if len(d.shadow) > 0 && !d.recovered && d.total >= 0 {
+					// Bytes tshark does not use fill the rest: recover the operations.
+					if all := mergeSpans(d.cov, d.shadow); all[0].a == 0 && all[0].b >= d.total {
+						h.recover(p, s, side, d)
+					}
+				}
 				if another > 0 {
 					off += another
 					continue
 				}
 				return
 			}
-			if a&(dissect.TCPARetransmission|dissect.TCPAOutOfOrder) != 0 || !s.chooseHTTP(frame, sp, dp, d.buf) {
+			if a&(httpRetrans|dissect.TCPAOutOfOrder) != 0 && !d.recovered {
+				// tshark will not dissect this PDU; the operations still get its messages.
+				h.recover(p, s, side, d)
+			}
+			if a&(httpRetrans|dissect.TCPAOutOfOrder) != 0 || !s.chooseHTTP(frame, sp, dp, d.buf) {
 				h.drop(d)
 				if another > 0 {
 					off += another
@@ -415,7 +433,11 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 			return
 		}
 		// Not part of a PDU: the segment is dissected on its own.
-		if a&(dissect.TCPARetransmission|dissect.TCPAOutOfOrder) != 0 || !s.chooseHTTP(frame, sp, dp, rest) {
+		if a&(httpRetrans|dissect.TCPAOutOfOrder) != 0 {
+			h.shadow(p, s, side, d, segSeq, rest)
+			return
+		}
+		if !s.chooseHTTP(frame, sp, dp, rest) {
 			return
 		}
 		nd := h.dissect(p, i, s, side, rest, len(rest), reported-off, fin, canDeseg, false)
@@ -551,12 +573,14 @@ func (h *HTTPStreams) take(d *httpDir) ([]byte, int) {
 	b := d.buf[:min(total, len(d.buf))]
 	h.held -= int64(len(d.buf))
 	d.buf, d.cov, d.active, d.entire, d.total, d.overflow, d.sparse, d.headOpen = nil, nil, false, false, -1, false, false, false
+	d.shadow, d.recovered = nil, false
 	return b, total
 }
 
 func (h *HTTPStreams) drop(d *httpDir) {
 	h.held -= int64(len(d.buf))
 	d.buf, d.cov, d.active, d.entire, d.total, d.overflow, d.sparse, d.headOpen = nil, nil, false, false, -1, false, false, false
+	d.shadow, d.recovered = nil, false
 }
 
 // makeSparse lets a PDU keep only its first keep bytes: the head of a message whose body length is known.
@@ -608,20 +632,110 @@ func (h *HTTPStreams) extend(d *httpDir, segSeq uint32, used, segLen, need int) 
 // dissect runs the HTTP parser over buf (have bytes long, of which the body of a sparse PDU is not
 // kept) and attaches the messages it finds to the packet.
 func (h *HTTPStreams) dissect(p *dissect.Packet, i int, s *httpStream, side int, buf []byte, have, reported int, eos, canDeseg, reassembled bool) dissect.HTTPNeed {
-	return dissect.DissectHTTPPDUs(&s.state, buf, have, reported, eos, canDeseg, func(start int, st dissect.HTTPStep) {
+	mode := msgBoth
+	if d := &s.dirs[side]; reassembled && d.recovered {
+		mode = msgTsharkOnly
+	}
+	return h.dissectMode(p, s, side, &s.state, buf, have, reported, eos, canDeseg, reassembled, mode)
+}
+
+func (h *HTTPStreams) dissectMode(p *dissect.Packet, s *httpStream, side int, state *dissect.HTTPConvState, buf []byte, have, reported int, eos, canDeseg, reassembled bool, mode int) dissect.HTTPNeed {
+	return dissect.DissectHTTPPDUs(state, buf, have, reported, eos, canDeseg, func(start int, st dissect.HTTPStep) {
 		end := have
 		if st.Len >= 0 {
 			end = start + st.Len
 		}
 		msg := buf[start:min(end, len(buf)):min(end, len(buf))]
-		h.message(p, s, side, msg, st, reassembled, end-start)
+		h.message(p, s, side, msg, st, reassembled, end-start, mode)
 	})
+}
+
+// shadow records the bytes of a segment tshark does not give to HTTP (a retransmission or an
+// out-of-order segment) where they fill the direction's PDU, without counting them for tshark's view.
+// When they complete the PDU, its messages are recovered as operations (recover).
+func (h *HTTPStreams) shadow(p *dissect.Packet, s *httpStream, side int, d *httpDir, segSeq uint32, b []byte) {
+	if !d.active || d.recovered || d.overflow || seqLT(segSeq, d.seq) || len(b) == 0 {
+		return
+	}
+	at := int(segSeq - d.seq)
+	if lim := int(d.nxtpdu - d.seq); d.nxtpdu != d.seq && lim < at+len(b) && lim >= at && !d.entire {
+		b = b[:lim-at]
+	}
+	end := at + len(b)
+	full := span{at, end}
+	if d.sparse {
+		b = b[:max(0, min(len(b), d.keep-at))]
+	}
+	if n := len(b); n > 0 && at+n <= len(d.buf) {
+		// Fill only what neither tshark's segments nor earlier shadow bytes hold.
+		pos := at
+		for _, r := range mergeSpans(d.cov, d.shadow) {
+			if pos >= at+n {
+				break
+			}
+			if r.b <= pos {
+				continue
+			}
+			if r.a > pos {
+				copy(d.buf[pos:min(r.a, at+n)], b[pos-at:])
+			}
+			pos = max(pos, r.b)
+		}
+		if pos < at+n {
+			copy(d.buf[pos:at+n], b[pos-at:])
+		}
+	} else if n > 0 {
+		return // beyond what the PDU holds: nothing to fill
+	}
+	if len(d.shadow) < 64 {
+		d.shadow = addSpan(d.shadow, full)
+	}
+	if d.total < 0 {
+		return
+	}
+	all := mergeSpans(d.cov, d.shadow)
+	if len(all) == 0 || all[0].a != 0 || all[0].b < d.total {
+		return
+	}
+	h.recover(p, s, side, d)
+}
+
+// recover dissects a PDU completed only with bytes tshark does not use, for the operations alone.
+func (h *HTTPStreams) recover(p *dissect.Packet, s *httpStream, side int, d *httpDir) {
+	have := d.total
+	buf := d.buf[:min(have, len(d.buf))]
+	state := s.state
+	nd := h.dissectMode(p, s, side, &state, buf, have, have, false, true, true, msgOpsOnly)
+	if nd.Need == 0 {
+		d.recovered = true
+	}
+}
+
+func mergeSpans(a, b []span) []span {
+	if len(b) == 0 {
+		return a
+	}
+	out := append([]span(nil), a...)
+	for _, s := range b {
+		out = addSpan(out, s)
+	}
+	return out
 }
 
 // message records one dissected message: tshark's pairing on the packet, the FIFO operation, the
 // diagnostics.
-func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []byte, st dissect.HTTPStep, reassembled bool, length int) {
-	info := p.AddHTTP(msg, st.Hdr)
+// How a dissected message is recorded.
+const (
+	msgBoth       = iota // shown on the frame (tshark's view) and counted as an operation
+	msgTsharkOnly        // shown on the frame; its operation was already recovered (recover)
+	msgOpsOnly           // only an operation: tshark's reassembly does not show this message
+)
+
+func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []byte, st dissect.HTTPStep, reassembled bool, length int, mode int) {
+	var info *dissect.HTTPInfo
+	if mode != msgOpsOnly {
+		info = p.AddHTTP(msg, st.Hdr)
+	}
 	if info == nil {
 		info = &dissect.HTTPInfo{}
 	}
@@ -635,19 +749,24 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 	switch st.Type {
 	case dissect.HTTPRequest:
 		h.Requests++
-		// tshark: every request opens a record, the new tail.
-		if s.hasTail {
-			s.prev = s.tail
+		if mode != msgOpsOnly {
+			// tshark: every request opens a record, the new tail.
+			if s.hasTail {
+				s.prev = s.tail
+			}
+			s.recs++
+			s.tail = httpRec{number: s.recs, reqFrame: frame, reqTime: p.TimeNS, hasReq: true}
+			s.hasTail = true
+			info.Number = s.recs
+			if h.useRespIn {
+				info.ResponseIn = h.respIn[frame]
+			}
+			if s.prev.reqFrame != 0 && s.prev.number != 0 {
+				info.PrevRequestIn = s.prev.reqFrame
+			}
 		}
-		s.recs++
-		s.tail = httpRec{number: s.recs, reqFrame: frame, reqTime: p.TimeNS, hasReq: true}
-		s.hasTail = true
-		info.Number = s.recs
-		if h.useRespIn {
-			info.ResponseIn = h.respIn[frame]
-		}
-		if s.prev.reqFrame != 0 && s.prev.number != 0 {
-			info.PrevRequestIn = s.prev.reqFrame
+		if mode == msgTsharkOnly {
+			return
 		}
 		hd := dissect.ParseHTTPHead(msg, st.Hdr)
 		if hd.Ambiguous {
@@ -662,6 +781,9 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 		if len(s.interim) > 0 {
 			op.Interim, s.interim = s.interim, nil
 		}
+		if mode == msgOpsOnly {
+			op.Notes = recoveredNote
+		}
 		if len(s.pending) == httpMaxPending {
 			old := s.pending[0]
 			s.pending = s.pending[1:]
@@ -671,27 +793,32 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 		s.pending = append(s.pending, op)
 	case dissect.HTTPResponse:
 		h.Responses++
-		if !s.hasTail || s.tail.resFrame != 0 {
-			if s.hasTail {
-				s.prev = s.tail
+		if mode != msgOpsOnly {
+			if !s.hasTail || s.tail.resFrame != 0 {
+				if s.hasTail {
+					s.prev = s.tail
+				}
+				s.recs++
+				s.tail = httpRec{number: s.recs}
+				s.hasTail = true
 			}
-			s.recs++
-			s.tail = httpRec{number: s.recs}
-			s.hasTail = true
+			s.tail.resFrame = frame
+			if h.respIn != nil && !h.useRespIn && s.tail.hasReq {
+				h.respIn[s.tail.reqFrame] = frame
+			}
+			info.Number = s.tail.number
+			if s.tail.hasReq {
+				info.RequestIn = s.tail.reqFrame
+				info.TimeNS = p.TimeNS - s.tail.reqTime
+				info.HasTime = true
+			}
+			if s.prev.number != 0 && s.prev.number != s.tail.number {
+				info.PrevRequestIn = s.prev.reqFrame
+				info.PrevRespIn = s.prev.resFrame
+			}
 		}
-		s.tail.resFrame = frame
-		if h.respIn != nil && !h.useRespIn && s.tail.hasReq {
-			h.respIn[s.tail.reqFrame] = frame
-		}
-		info.Number = s.tail.number
-		if s.tail.hasReq {
-			info.RequestIn = s.tail.reqFrame
-			info.TimeNS = p.TimeNS - s.tail.reqTime
-			info.HasTime = true
-		}
-		if s.prev.number != 0 && s.prev.number != s.tail.number {
-			info.PrevRequestIn = s.prev.reqFrame
-			info.PrevRespIn = s.prev.resFrame
+		if mode == msgTsharkOnly {
+			return
 		}
 		hd := dissect.ParseHTTPHead(msg, st.Hdr)
 		if hd.Ambiguous {
@@ -728,6 +855,10 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 			op.Auth = authScheme(hd.Authenticate)
 		}
 		op.TsharkRequestIn = info.RequestIn
+		if mode == msgOpsOnly {
+			op.Notes = joinNotes(op.Notes, recoveredNote)
+			op.Recovered = true
+		}
 		switch {
 		case hd.Code >= 500:
 			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPServerError, N: uint32(hd.Code), Frame: op.ReqFrame})
@@ -741,6 +872,21 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 		}
 		h.emit(op)
 	}
+}
+
+// httpRetrans are the verdicts tshark counts as a retransmission (TCP_A_RETRANSMISSION, which it also sets
+// with a fast or spurious retransmission): such a segment is never given to HTTP.
+const httpRetrans = dissect.TCPARetransmission | dissect.TCPAFastRetransmission | dissect.TCPASpuriousRetransmission
+
+// recoveredNote marks an operation whose message tshark does not show: its bytes were completed by
+// retransmitted or out-of-order segments, which tshark 4.0 does not give to HTTP.
+const recoveredNote = "recovered from retransmitted or out-of-order segments (tshark does not show it)"
+
+func joinNotes(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }
 
 func (h *HTTPStreams) emit(op *HTTPOperation) {
@@ -791,7 +937,7 @@ func (h *HTTPStreams) Close() {
 		s.pending = nil
 		for d := range s.dirs {
 			dir := &s.dirs[d]
-			if dir.active && len(dir.buf) > 0 && !s.state.Switched {
+			if dir.active && len(dir.buf) > 0 && !s.state.Switched && !dir.recovered {
 				h.CutShort++
 				missing := 0
 				if n := dir.nxtpdu - dir.seq; int(n) > len(dir.buf) && n < 0x40000000 {

@@ -361,3 +361,30 @@ func FuzzHTTPStreams(f *testing.F) {
 		c.http.Close()
 	})
 }
+
+// TestHTTPRecoveredFromRetransmission loses a segment of a response body and retransmits it: tshark
+// never shows the response (it does not give retransmissions to HTTP), the operations do, with a note.
+func TestHTTPRecoveredFromRetransmission(t *testing.T) {
+	c := newHTTPConv(t)
+	c.handshake()
+	c.data(0, getA, 1000)
+	head := "HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n"
+	body := strings.Repeat("b", 3000)
+	c.data(1, head+body[:1000], 10000)
+	lost := c.seq[1]
+	c.seq[1] += 1000 // body[1000:2000] is lost
+	c.data(1, body[2000:], 10000)
+	end := c.seq[1]
+	c.seq[1] = lost
+	c.send(1, dissect.TCPAck, []byte(body[1000:2000])) // the retransmission
+	c.seq[1] = end
+	c.http.Close()
+	for _, f := range c.frames {
+		if strings.Contains(f, "200") {
+			t.Errorf("a frame shows the response (tshark does not): %q", c.frames)
+		}
+	}
+	if len(c.ops) != 1 || c.ops[0].Status != 200 || c.ops[0].RespFrame != 7 || !strings.Contains(c.ops[0].Notes, "recovered") || c.ops[0].TsharkRequestIn != 0 {
+		t.Fatalf("operations: %+v", c.ops)
+	}
+}

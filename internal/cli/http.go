@@ -136,7 +136,7 @@ func opCells(op *analysis.HTTPOperation, start int64) [][]byte {
 		chain = strconv.AppendInt(nil, int64(op.Chain), 10)
 	}
 	notes := op.Notes
-	if op.RespFrame != 0 && op.TsharkRequestIn != op.ReqFrame {
+	if op.RespFrame != 0 && op.TsharkRequestIn != op.ReqFrame && !op.Recovered {
 		n := "tshark pairs the response with "
 		if op.TsharkRequestIn == 0 {
 			n += "no request"
