@@ -728,9 +728,10 @@ function renderHTTP(h) {
   for (const o of ops) {
     const st = o.status ? String(o.status) : "";
     const rt = o.respTime && o.reqTime ? ((o.respTime - o.reqTime) / 1e6).toFixed(1) + " ms" : "";
-    tb.append(el("tr", { className: "click", "data-req": o.reqFrame, onclick: () => goToFrame(o.reqFrame) },
+    const first = o.reqFrame || o.respFrame;
+    tb.append(el("tr", { className: "click", "data-req": first, onclick: () => goToFrame(first) },
       el("td", null, o.chain ? "↳" + o.chain : ""), el("td", null, o.stream),
-      el("td", null, frameLinks([o.reqFrame])), el("td", null, o.respFrame ? frameLinks([o.respFrame]) : "—"),
+      el("td", null, o.reqFrame ? frameLinks([o.reqFrame]) : "—"), el("td", null, o.respFrame ? frameLinks([o.respFrame]) : "—"),
       el("td", null, o.method), el("td", null, o.host), el("td", { title: o.uri }, o.uri.length > 80 ? o.uri.slice(0, 80) + "…" : o.uri),
       el("td", { className: st ? "status-" + st[0] + "xx" : "" }, (st + " " + (o.phrase || "")).trim()),
       el("td", null, rt), el("td", null, o.bodyLen), el("td", null, o.location), el("td", null, o.serverHeader), el("td", null, o.contentType), el("td", null, o.notes)));
