@@ -54,6 +54,11 @@ type EventInfo struct {
 	// PktNumber and Appearance count them.
 	PktGroupID            uint64
 	PktNumber, Appearance uint16
+	// Repeat is true when the same packet (PktGroupID and PktNumber) was
+	// already returned at another component: analyzers leave it alone, so
+	// that a packet logged at four components is not taken for three
+	// retransmissions.
+	Repeat bool
 	// Component is the id of the stack component that logged the packet,
 	// ComponentName its name when the trace describes it; Edge and Filter
 	// the component's edge and the pktmon filter that matched.
@@ -118,6 +123,29 @@ type etlSource struct {
 	all        bool              // every event becomes a frame (Reader.SetAllEvents)
 	pids       map[uint32]string // process names from kernel process events
 	counted    bool              // the current event carries no packet
+	seen       map[uint64]bool   // PktMon packets (group id, packet number) returned, the last maxSeenPackets
+	seenOrder  []uint64          // the same keys in the order they were seen, for forgetting the oldest
+}
+
+// maxSeenPackets bounds the PktMon packets remembered for Repeat: the appearances of one packet are
+// logged within microseconds of each other, far fewer packets apart than this.
+const maxSeenPackets = 1 << 16
+
+// repeated reports whether the PktMon packet of key was returned before, and remembers it.
+func (s *etlSource) repeated(key uint64) bool {
+	if s.seen[key] {
+		return true
+	}
+	if s.seen == nil {
+		s.seen = map[uint64]bool{}
+	}
+	if len(s.seenOrder) >= maxSeenPackets {
+		delete(s.seen, s.seenOrder[0])
+		s.seenOrder = s.seenOrder[1:]
+	}
+	s.seen[key] = true
+	s.seenOrder = append(s.seenOrder, key)
+	return false
 }
 
 // startETL prepares r to read an ETL trace; its first bytes are in r.buf.
@@ -359,6 +387,7 @@ func (s *etlSource) pktmon(r *Reader, f *Frame) bool {
 	in.OriginalSize = uint32(le.Uint16(b[30:]))
 	in.LoggedSize = uint32(le.Uint16(b[32:]))
 	in.ComponentName = s.components[in.Component]
+	in.Repeat = s.repeated(in.PktGroupID<<16 ^ uint64(in.PktNumber))
 	in.Direction = pktmonDirection(dir)
 	in.IfIndex = uint32(in.Component)
 	data := b[fixed:]

@@ -233,8 +233,10 @@ var (
 	fPktGroup      = reg(field.Info{Abbrev: "pktmon.pkt_group_id", Name: "Packet group id", Type: field.Uint, Blurb: "the same value on every appearance of one packet"}, pktU(func(e *capture.EventInfo) uint64 { return e.PktGroupID }))
 	fPktNumber     = reg(field.Info{Abbrev: "pktmon.pkt_number", Name: "Packet number", Type: field.Uint}, pktU(func(e *capture.EventInfo) uint64 { return uint64(e.PktNumber) }))
 	fPktAppearance = reg(field.Info{Abbrev: "pktmon.appearance", Name: "Appearance", Type: field.Uint, Blurb: "1 for the packet's first appearance in the stack, then 2, 3, …"}, pktU(func(e *capture.EventInfo) uint64 { return uint64(e.Appearance) }))
-	fPktComponent  = reg(field.Info{Abbrev: "pktmon.component", Name: "Component id", Type: field.Uint}, pktU(func(e *capture.EventInfo) uint64 { return uint64(e.Component) }))
-	fPktCompName   = reg(field.Info{Abbrev: "pktmon.component_name", Name: "Component name", Type: field.String},
+	fPktRepeat     = reg(field.Info{Abbrev: "pktmon.repeat", Name: "Repeated appearance", Type: field.Bool, Blurb: "1 when the same packet (group id and packet number) was already logged at another component; TCP analysis, HTTP and DNS pairing leave it alone"},
+		pktU(func(e *capture.EventInfo) uint64 { return b2u(e.Repeat) }))
+	fPktComponent = reg(field.Info{Abbrev: "pktmon.component", Name: "Component id", Type: field.Uint}, pktU(func(e *capture.EventInfo) uint64 { return uint64(e.Component) }))
+	fPktCompName  = reg(field.Info{Abbrev: "pktmon.component_name", Name: "Component name", Type: field.String},
 		func(p *Packet, dst []field.Value) []field.Value {
 			if p.Event != nil && p.Event.PktMon && p.Event.ComponentName != "" {
 				dst = append(dst, field.Value{B: []byte(p.Event.ComponentName)})
@@ -315,6 +317,9 @@ func etwTree(p *Packet, i int, t *Tree) {
 		t.Add(m, fPktGroup, field.Value{U: e.PktGroupID}, 0, 0)
 		t.Add(m, fPktNumber, field.Value{U: uint64(e.PktNumber)}, 0, 0)
 		t.Add(m, fPktAppearance, field.Value{U: uint64(e.Appearance)}, 0, 0)
+		if e.Repeat {
+			t.Add(m, fPktRepeat, field.Value{U: 1}, 0, 0).Label = "[Repeated appearance: this packet was logged at another component before; not analyzed again]"
+		}
 		t.Add(m, fPktComponent, field.Value{U: uint64(e.Component)}, 0, 0)
 		if e.ComponentName != "" {
 			t.Add(m, fPktCompName, field.Value{B: []byte(e.ComponentName)}, 0, 0)
@@ -432,3 +437,7 @@ func processTree(p *Packet, t *Tree, n *Node) {
 		t.Add(n, fProcessID, field.Value{U: uint64(p.ProcessID)}, 0, 0).Label = "Process ID: " + strconv.FormatUint(uint64(p.ProcessID), 10) + processNote
 	}
 }
+
+// Repeated reports whether the packet is a PktMon packet already logged at another component of the
+// stack (capture.EventInfo.Repeat): the same packet, not a retransmission. Analyzers leave it alone.
+func (p *Packet) Repeated() bool { return p.Event != nil && p.Event.Repeat }

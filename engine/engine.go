@@ -150,6 +150,9 @@ func (t *Trace) Next() (*dissect.Packet, error) {
 func (t *Trace) analyze(p *dissect.Packet) {
 	t.tcp.Observe(p)
 	t.udp.Observe(p)
+	if p.Repeated() {
+		return // a PktMon packet already seen at another component: HTTP and DNS take it once
+	}
 	t.http.Observe(p)
 	t.dns.Observe(p)
 	if t.late != nil {
