@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wirelens/wirelens/internal/etltest"
 )
 
 // processRecord builds the user data of a kernel process event (Process_TypeGroup1) of the given
@@ -194,6 +196,32 @@ func TestETLAllEvents(t *testing.T) {
 		}
 		if n != 2042 || http != 2041 {
 			t.Errorf("%s: %d events, %d of HttpService", filepath.Base(path), n, http)
+		}
+	}
+}
+
+// TestETLProcessNames: a kernel process rundown event in an ETL trace names the process of the packet
+// events logged with its id; an id of -1 names none.
+func TestETLProcessNames(t *testing.T) {
+	pkt := ethIPv4(20+8, 8)
+	rundown := etltest.Event{Provider: "3d6fa8d0-fe05-11d0-9dda-00c04fd7ba7c", Version: 4, Opcode: processDCStart, ProcessID: 0xFFFFFFFF,
+		UserData: processRecord(4, 8, 880, 5, "svchost.exe")}
+	p1 := ndisEvent(kwWhole|kwSend, 7, 8, 10, pkt, -1)
+	p1.ProcessID = 880
+	p2 := ndisEvent(kwWhole|kwRecv, 7, 8, 20, pkt, -1)
+	p2.ProcessID = 0xFFFFFFFF
+	p3 := ndisEvent(kwWhole|kwRecv, 7, 8, 30, pkt, -1)
+	p3.ProcessID = 4
+	_, frames, err := readAllFrames(t, etltest.File([]etltest.Event{rundown, p1, p2, p3}))
+	if err != nil || len(frames) != 3 {
+		t.Fatalf("%d frames, %v", len(frames), err)
+	}
+	for i, want := range []struct {
+		pid  uint32
+		name string
+	}{{880, "svchost.exe"}, {0, ""}, {4, ""}} {
+		if f := frames[i]; f.ProcessID != want.pid || f.Process != want.name {
+			t.Errorf("frame %d: process %d %q, want %d %q", i+1, f.ProcessID, f.Process, want.pid, want.name)
 		}
 	}
 }

@@ -407,8 +407,9 @@ func appendETWName(dst []byte, e *capture.EventInfo) []byte {
 	return strconv.AppendUint(dst, uint64(e.ID), 10)
 }
 
-// etwSummary is the summary of an ETL event that carries no packet (capture.Reader.SetAllEvents), in
-// the words of a NetEvent's: provider, event id, opcode, process id and the size of the user data.
+// etwSummary is the summary of an ETL event that carries no packet (capture.Reader.SetAllEvents), or of a
+// packet event whose packet decoded to nothing, in the words of a NetEvent's: provider, event id, opcode,
+// process id and the size of the user data (of the packet).
 func etwSummary(p *Packet, i int, dst []byte) []byte {
 	e := p.Event
 	if e == nil {
@@ -421,6 +422,9 @@ func etwSummary(p *Packet, i int, dst []byte) []byte {
 	dst = strconv.AppendUint(dst, uint64(e.ProcessID), 10)
 	dst = append(dst, ", "...)
 	dst = strconv.AppendUint(dst, uint64(len(p.Data)), 10)
+	if e.Packet { // a packet event whose packet did not decode
+		return append(dst, " bytes of packet"...)
+	}
 	return append(dst, " bytes of user data"...)
 }
 

@@ -15,14 +15,15 @@ import (
 const BufferSize = 4096
 
 // StartTime is the session's start, as a FILETIME (2024-06-10 20:18:27 UTC); event times count from it.
-const StartTime = 133624487070000000
+const StartTime = 133625243070000000
 
 // Event is one EVENT_HEADER record to write.
 type Event struct {
 	// Provider is the provider GUID in its usual text form.
 	Provider string
-	// ID, Opcode and Keywords are the event descriptor's.
+	// ID, Version, Opcode and Keywords are the event descriptor's.
 	ID       uint16
+	Version  uint8
 	Opcode   uint8
 	Keywords uint64
 	// ProcessID and ThreadID are the header's.
@@ -114,6 +115,7 @@ func record(ev Event) []byte {
 	le.PutUint64(b[16:], ev.Ticks)
 	copy(b[24:40], guid(ev.Provider))
 	le.PutUint16(b[40:], ev.ID)
+	b[42] = ev.Version
 	b[45] = ev.Opcode
 	b[44] = 4 // level: information
 	le.PutUint64(b[48:], ev.Keywords)
