@@ -3,6 +3,7 @@ package dissect
 import (
 	"bytes"
 	"strconv"
+	"unsafe"
 
 	"github.com/wirelens/wirelens/field"
 )
@@ -55,12 +56,35 @@ func (p *Packet) AddHTTP(msg []byte, hdr int) *HTTPInfo {
 	}
 	k := p.nHTTP
 	p.nHTTP++
-	p.app[k] = msg
 	l := &p.Layers[p.N]
 	p.N++
 	*l = Layer{Proto: ProtoHTTP, Buf: uint8(2 + k), Aux: uint8(k), Off: 0, Hdr: int32(min(hdr, len(msg))), End: int32(len(msg))}
+	// A message that lies in the frame (or in its reassembled IP datagram) is addressed there, so that
+	// its tree items point at the frame's bytes; a message reassembled from several segments keeps its own
+	// buffer.
+	if off, ok := subslice(p.Data, msg); ok {
+		l.Buf, l.Off = 0, int32(off)
+	} else if off, ok := subslice(p.reasm, msg); ok {
+		l.Buf, l.Off = 1, int32(off)
+	} else {
+		p.app[k] = msg
+	}
+	l.End = l.Off + int32(len(msg))
 	p.HTTP[k] = HTTPInfo{}
 	return &p.HTTP[k]
+}
+
+// subslice reports whether b lies inside buf, and where.
+func subslice(buf, b []byte) (int, bool) {
+	if len(buf) == 0 || len(b) == 0 {
+		return 0, false
+	}
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(buf)))
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	if p < start || p+uintptr(len(b)) > start+uintptr(len(buf)) {
+		return 0, false
+	}
+	return int(p - start), true
 }
 
 // HTTPLayers returns the number of HTTP messages attached to the packet.
@@ -569,13 +593,16 @@ var httpStatusNames = map[int]string{
 	511: "Network Authentication Required",
 }
 
-// MessageBytes returns the bytes of the k-th HTTP message of the frame (the buffer that tree nodes with
-// Buf "message" refer to), or nil.
+// MessageBytes returns the bytes of the k-th HTTP message of the frame, or nil. Tree nodes with Buf
+// "message" refer to it (a message reassembled from several segments); a message that lies in the frame
+// is addressed in the frame's bytes instead.
 func (p *Packet) MessageBytes(k int) []byte {
-	if k < 0 || k >= p.nHTTP {
-		return nil
+	for i := 0; i < p.N; i++ {
+		if l := &p.Layers[i]; l.Proto == ProtoHTTP && int(l.Aux) == k {
+			return p.LayerBytes(l)
+		}
 	}
-	return p.app[k]
+	return nil
 }
 
 // HTTPHead is the start line and the main headers of a message, as byte slices into the message.
