@@ -76,7 +76,7 @@ func (o *HTTPOperation) URL() string {
 // Memory caps of HTTP reassembly.
 const (
 	httpMaxPDU       = 64 << 20  // bytes one message may collect
-	httpMaxTotal     = 512 << 20 // bytes all streams may hold at once
+	httpMaxTotal     = 256 << 20 // bytes all streams may hold at once
 	httpMaxPending   = 100       // requests waiting for a response on one stream (as Zeek)
 	httpMaxFirstPart = 1 << 20   // Wireshark starts a multi-segment PDU only within 1 MiB of its start
 )
