@@ -139,11 +139,11 @@ async function upload(file) {
 const COLS = [
   { key: "n", title: "No.", cls: "c-n", sort: "number" },
   { key: "time", title: "Time", cls: "c-time", sort: "time" },
-  { key: "src", title: "Source", cls: "c-src" },
-  { key: "dst", title: "Destination", cls: "c-dst" },
+  { key: "src", title: "Source", cls: "c-src", sort: "source" },
+  { key: "dst", title: "Destination", cls: "c-dst", sort: "destination" },
   { key: "proto", title: "Protocol", cls: "c-proto", sort: "protocol" },
   { key: "len", title: "Length", cls: "c-len", sort: "length" },
-  { key: "summary", title: "Summary", cls: "c-summary" },
+  { key: "summary", title: "Summary", cls: "c-summary", sort: "summary" },
   { key: "sev", title: "!", cls: "c-diag", sort: "severity" },
 ];
 
