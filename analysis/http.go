@@ -2,12 +2,14 @@ package analysis
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"net/netip"
 	"slices"
 	"strconv"
 
 	"github.com/wirelens/wirelens/dissect"
+	"github.com/wirelens/wirelens/reassembly"
 )
 
 // HTTP/1.x over TCP. HTTPStreams follows the payload of every TCP stream that tshark 4.0 would give to
@@ -83,9 +85,10 @@ const (
 
 // HTTPStreams is the HTTP analyzer. It is fed every packet in capture order after TCPStreams.
 type HTTPStreams struct {
-	streams map[uint32]*httpStream
-	held    int64 // bytes held in reassembly buffers
-	capHit  int   // set by add when a PDU hits a cap: its size, for the frame's diagnostic (-1: none)
+	streams  map[uint32]*httpStream
+	held     int64             // bytes held in reassembly buffers
+	opBudget reassembly.Budget // out-of-order bytes the operations view buffers, over all streams
+	capHit   int               // set by add when a PDU hits a cap: its size, for the frame's diagnostic (-1: none)
 	// OnOperation, if set, is called with each finished operation (a response arrived, or at Close a
 	// request left without one). The operation may be kept.
 	OnOperation func(op *HTTPOperation)
@@ -116,14 +119,20 @@ type httpStream struct {
 	state    dissect.HTTPConvState
 	dirs     [2]httpDir
 	// tshark's pairing records: only the tail and the one before it are ever read.
-	recs     uint32
-	tail     httpRec
-	prev     httpRec
-	hasTail  bool
-	pending  []*HTTPOperation // FIFO of requests waiting for a response
-	interim  []int            // 1xx codes that came before their request was complete (100 Continue)
-	nonHTTP  bool             // the stream is given to another dissector: nothing to do
-	choseErr bool
+	recs        uint32
+	tail        httpRec
+	prev        httpRec
+	hasTail     bool
+	pending     []*HTTPOperation // FIFO of requests waiting for a response
+	interim     []int            // 1xx codes that came before their request was complete (100 Continue)
+	isHTTP      bool             // tshark's view found HTTP on the stream: the operations view reads it too
+	ops         *opStream        // the operations view's reassembly and parsers
+	opsSwitched bool             // a 101 or a CONNECT made the stream carry another protocol
+	lastFrame   uint32           // the stream's last frame and its time
+	lastTime    int64
+	tsharkResp  [8]tsharkResp
+	tsharkN     int
+	fin         [2]bool // a FIN was seen in each direction
 }
 
 type httpRec struct {
@@ -156,10 +165,6 @@ type httpDir struct {
 	// scanned: until new bytes bring one, dissecting again would give the same answer.
 	headOpen bool
 	scanned  int
-	// shadow holds the byte ranges filled by segments tshark does not give to HTTP; recovered is set
-	// once they completed the PDU and its operations were recorded.
-	shadow    []span
-	recovered bool
 }
 
 type span struct{ a, b int }
@@ -303,15 +308,34 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 			s.server = dp
 		}
 	}
-	if s.state.Switched {
-		return
-	}
 	all := p.Bytes(l)
 	payload := all[min(int(l.Off+l.Hdr), len(all)):min(int(l.End), len(all))]
 	reported := p.TCPPayloadLen(l)
 	if len(payload) > reported {
 		payload = payload[:reported]
 	}
+	if !s.state.Switched {
+		h.segmentTshark(p, i, s, side, c, sp, dp, seq, flags, payload, reported)
+	}
+	s.lastFrame, s.lastTime = uint32(p.Num), p.TimeNS
+	// The operations view: every segment of a stream known to carry HTTP, retransmissions included.
+	if s.isHTTP && !s.opsSwitched && (reported > 0 || flags&(dissect.TCPFin|dissect.TCPSyn|dissect.TCPRst) != 0) {
+		h.opFeed(p, s, side, seq, binary.BigEndian.Uint32(hd[8:]), flags, payload, reported)
+	}
+	// A stream closed both ways (or reset) is finished and forgotten: memory stays flat however many
+	// connections the trace holds.
+	if flags&dissect.TCPFin != 0 {
+		s.fin[side] = true
+	}
+	if flags&dissect.TCPRst != 0 || s.fin[0] && s.fin[1] {
+		h.finish(s)
+		delete(h.streams, s.id)
+	}
+}
+
+// segmentTshark follows tshark's desegmentation for one segment and attaches the messages it completes
+// to the packet (the http.* fields).
+func (h *HTTPStreams) segmentTshark(p *dissect.Packet, i int, s *httpStream, side int, c *dissect.TCPConv, sp, dp uint16, seq uint32, flags uint16, payload []byte, reported int) {
 	canDeseg := len(payload) == reported
 	fin := flags&dissect.TCPFin != 0
 	frame := uint32(p.Num)
@@ -345,7 +369,6 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 				return // a retransmission of the PDU's first segment
 			}
 			if a&httpRetrans != 0 {
-				h.shadow(p, s, side, d, segSeq, rest)
 				return
 			}
 		}
@@ -370,21 +393,11 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 				another = int(d.nxtpdu - segSeq)
 			}
 			if !complete {
-				if len(d.shadow) > 0 && !d.recovered && d.total >= 0 {
-					// Bytes tshark does not use fill the rest: recover the operations.
-					if all := mergeSpans(d.cov, d.shadow); all[0].a == 0 && all[0].b >= d.total {
-						h.recover(p, s, side, d)
-					}
-				}
 				if another > 0 {
 					off += another
 					continue
 				}
 				return
-			}
-			if a&(httpRetrans|dissect.TCPAOutOfOrder) != 0 && !d.recovered {
-				// tshark will not dissect this PDU; the operations still get its messages.
-				h.recover(p, s, side, d)
 			}
 			if a&(httpRetrans|dissect.TCPAOutOfOrder) != 0 || !s.chooseHTTP(frame, sp, dp, d.buf) {
 				h.drop(d)
@@ -433,11 +446,7 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 			return
 		}
 		// Not part of a PDU: the segment is dissected on its own.
-		if a&(httpRetrans|dissect.TCPAOutOfOrder) != 0 {
-			h.shadow(p, s, side, d, segSeq, rest)
-			return
-		}
-		if !s.chooseHTTP(frame, sp, dp, rest) {
+		if a&(httpRetrans|dissect.TCPAOutOfOrder) != 0 || !s.chooseHTTP(frame, sp, dp, rest) {
 			return
 		}
 		nd := h.dissect(p, i, s, side, rest, len(rest), reported-off, fin, canDeseg, false)
@@ -573,14 +582,12 @@ func (h *HTTPStreams) take(d *httpDir) ([]byte, int) {
 	b := d.buf[:min(total, len(d.buf))]
 	h.held -= int64(len(d.buf))
 	d.buf, d.cov, d.active, d.entire, d.total, d.overflow, d.sparse, d.headOpen = nil, nil, false, false, -1, false, false, false
-	d.shadow, d.recovered = nil, false
 	return b, total
 }
 
 func (h *HTTPStreams) drop(d *httpDir) {
 	h.held -= int64(len(d.buf))
 	d.buf, d.cov, d.active, d.entire, d.total, d.overflow, d.sparse, d.headOpen = nil, nil, false, false, -1, false, false, false
-	d.shadow, d.recovered = nil, false
 }
 
 // makeSparse lets a PDU keep only its first keep bytes: the head of a message whose body length is known.
@@ -632,110 +639,20 @@ func (h *HTTPStreams) extend(d *httpDir, segSeq uint32, used, segLen, need int) 
 // dissect runs the HTTP parser over buf (have bytes long, of which the body of a sparse PDU is not
 // kept) and attaches the messages it finds to the packet.
 func (h *HTTPStreams) dissect(p *dissect.Packet, i int, s *httpStream, side int, buf []byte, have, reported int, eos, canDeseg, reassembled bool) dissect.HTTPNeed {
-	mode := msgBoth
-	if d := &s.dirs[side]; reassembled && d.recovered {
-		mode = msgTsharkOnly
-	}
-	return h.dissectMode(p, s, side, &s.state, buf, have, reported, eos, canDeseg, reassembled, mode)
-}
-
-func (h *HTTPStreams) dissectMode(p *dissect.Packet, s *httpStream, side int, state *dissect.HTTPConvState, buf []byte, have, reported int, eos, canDeseg, reassembled bool, mode int) dissect.HTTPNeed {
-	return dissect.DissectHTTPPDUs(state, buf, have, reported, eos, canDeseg, func(start int, st dissect.HTTPStep) {
+	s.isHTTP = true
+	return dissect.DissectHTTPPDUs(&s.state, buf, have, reported, eos, canDeseg, func(start int, st dissect.HTTPStep) {
 		end := have
 		if st.Len >= 0 {
 			end = start + st.Len
 		}
 		msg := buf[start:min(end, len(buf)):min(end, len(buf))]
-		h.message(p, s, side, msg, st, reassembled, end-start, mode)
+		h.message(p, s, side, msg, st, reassembled, end-start)
 	})
 }
 
-// shadow records the bytes of a segment tshark does not give to HTTP (a retransmission or an
-// out-of-order segment) where they fill the direction's PDU, without counting them for tshark's view.
-// When they complete the PDU, its messages are recovered as operations (recover).
-func (h *HTTPStreams) shadow(p *dissect.Packet, s *httpStream, side int, d *httpDir, segSeq uint32, b []byte) {
-	if !d.active || d.recovered || d.overflow || seqLT(segSeq, d.seq) || len(b) == 0 {
-		return
-	}
-	at := int(segSeq - d.seq)
-	if lim := int(d.nxtpdu - d.seq); d.nxtpdu != d.seq && lim < at+len(b) && lim >= at && !d.entire {
-		b = b[:lim-at]
-	}
-	end := at + len(b)
-	full := span{at, end}
-	if d.sparse {
-		b = b[:max(0, min(len(b), d.keep-at))]
-	}
-	if n := len(b); n > 0 && at+n <= len(d.buf) {
-		// Fill only what neither tshark's segments nor earlier shadow bytes hold.
-		pos := at
-		for _, r := range mergeSpans(d.cov, d.shadow) {
-			if pos >= at+n {
-				break
-			}
-			if r.b <= pos {
-				continue
-			}
-			if r.a > pos {
-				copy(d.buf[pos:min(r.a, at+n)], b[pos-at:])
-			}
-			pos = max(pos, r.b)
-		}
-		if pos < at+n {
-			copy(d.buf[pos:at+n], b[pos-at:])
-		}
-	} else if n > 0 {
-		return // beyond what the PDU holds: nothing to fill
-	}
-	if len(d.shadow) < 64 {
-		d.shadow = addSpan(d.shadow, full)
-	}
-	if d.total < 0 {
-		return
-	}
-	all := mergeSpans(d.cov, d.shadow)
-	if len(all) == 0 || all[0].a != 0 || all[0].b < d.total {
-		return
-	}
-	h.recover(p, s, side, d)
-}
-
-// recover dissects a PDU completed only with bytes tshark does not use, for the operations alone.
-func (h *HTTPStreams) recover(p *dissect.Packet, s *httpStream, side int, d *httpDir) {
-	have := d.total
-	buf := d.buf[:min(have, len(d.buf))]
-	state := s.state
-	nd := h.dissectMode(p, s, side, &state, buf, have, have, false, true, true, msgOpsOnly)
-	if nd.Need == 0 {
-		d.recovered = true
-	}
-}
-
-func mergeSpans(a, b []span) []span {
-	if len(b) == 0 {
-		return a
-	}
-	out := append([]span(nil), a...)
-	for _, s := range b {
-		out = addSpan(out, s)
-	}
-	return out
-}
-
-// message records one dissected message: tshark's pairing on the packet, the FIFO operation, the
-// diagnostics.
-// How a dissected message is recorded.
-const (
-	msgBoth       = iota // shown on the frame (tshark's view) and counted as an operation
-	msgTsharkOnly        // shown on the frame; its operation was already recovered (recover)
-	msgOpsOnly           // only an operation: tshark's reassembly does not show this message
-)
-
-func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []byte, st dissect.HTTPStep, reassembled bool, length int, mode int) {
-	var info *dissect.HTTPInfo
-	if mode != msgOpsOnly {
-		info = p.AddHTTP(msg, st.Hdr)
-	}
+// message records one message of tshark's view on the packet: its layer and tshark's pairing.
+func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []byte, st dissect.HTTPStep, reassembled bool, length int) {
+	info := p.AddHTTP(msg, st.Hdr)
 	if info == nil {
 		info = &dissect.HTTPInfo{}
 	}
@@ -748,82 +665,110 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 	frame := uint32(p.Num)
 	switch st.Type {
 	case dissect.HTTPRequest:
-		h.Requests++
-		if mode != msgOpsOnly {
-			// tshark: every request opens a record, the new tail.
+		// tshark: every request opens a record, the new tail.
+		if s.hasTail {
+			s.prev = s.tail
+		}
+		s.recs++
+		s.tail = httpRec{number: s.recs, reqFrame: frame, reqTime: p.TimeNS, hasReq: true}
+		s.hasTail = true
+		info.Number = s.recs
+		if h.useRespIn {
+			info.ResponseIn = h.respIn[frame]
+		}
+		if s.prev.reqFrame != 0 && s.prev.number != 0 {
+			info.PrevRequestIn = s.prev.reqFrame
+		}
+	case dissect.HTTPResponse:
+		// tshark: a response takes the tail unless it already has a response.
+		if !s.hasTail || s.tail.resFrame != 0 {
 			if s.hasTail {
 				s.prev = s.tail
 			}
 			s.recs++
-			s.tail = httpRec{number: s.recs, reqFrame: frame, reqTime: p.TimeNS, hasReq: true}
+			s.tail = httpRec{number: s.recs}
 			s.hasTail = true
-			info.Number = s.recs
-			if h.useRespIn {
-				info.ResponseIn = h.respIn[frame]
-			}
-			if s.prev.reqFrame != 0 && s.prev.number != 0 {
-				info.PrevRequestIn = s.prev.reqFrame
-			}
 		}
-		if mode == msgTsharkOnly {
-			return
+		s.tail.resFrame = frame
+		if h.respIn != nil && !h.useRespIn && s.tail.hasReq {
+			h.respIn[s.tail.reqFrame] = frame
 		}
-		hd := dissect.ParseHTTPHead(msg, st.Hdr)
-		if hd.Ambiguous {
-			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPConflictingLength})
+		info.Number = s.tail.number
+		if s.tail.hasReq {
+			info.RequestIn = s.tail.reqFrame
+			info.TimeNS = p.TimeNS - s.tail.reqTime
+			info.HasTime = true
 		}
+		if s.prev.number != 0 && s.prev.number != s.tail.number {
+			info.PrevRequestIn = s.prev.reqFrame
+			info.PrevRespIn = s.prev.resFrame
+		}
+		// Remember it for the operation the same frame completes (TsharkRequestIn).
+		s.tsharkResp[s.tsharkN%len(s.tsharkResp)] = tsharkResp{frame: frame, requestIn: info.RequestIn}
+		s.tsharkN++
+	}
+}
+
+// tsharkResp is a response tshark's view shows, and the request it pairs it with.
+type tsharkResp struct{ frame, requestIn uint32 }
+
+// tsharkPairing returns the request tshark pairs with a response it shows in this frame.
+func (s *httpStream) tsharkPairing(frame uint32) (uint32, bool) {
+	for _, r := range s.tsharkResp {
+		if r.frame == frame && frame != 0 {
+			return r.requestIn, true
+		}
+	}
+	return 0, false
+}
+
+// operation records one message of the operations view (FIFO pairing) and its diagnostics, on the
+// frame that completed it (p is nil at the end of the trace). body is the body length counted; gapped
+// says bytes of it were not captured.
+func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *dissect.HTTPHead, body int64, gapped bool, dataFrame uint32, dataTime int64) {
+	frame, now := s.lastFrame, s.lastTime
+	if p != nil {
+		frame, now = uint32(p.Num), p.TimeNS
+	}
+	if dataFrame != 0 {
+		// The frame whose bytes completed the message (earlier than the current one when they waited
+		// behind a gap).
+		frame, now = dataFrame, dataTime
+	}
+	diag := func(d dissect.Diag) {
+		if p != nil && uint32(p.Num) == frame {
+			p.AddDiag(d)
+		} else if frame != 0 && len(h.late[frame]) < 4 {
+			h.late[frame] = append(h.late[frame], d)
+		}
+	}
+	if hd.Ambiguous {
+		diag(dissect.Diag{Code: dissect.DiagHTTPConflictingLength})
+	}
+	switch hd.Type {
+	case dissect.HTTPRequest:
+		h.Requests++
 		op := &HTTPOperation{
-			Stream: int(s.id), ReqFrame: frame, ReqTime: p.TimeNS,
+			Stream: int(s.id), ReqFrame: frame, ReqTime: now,
 			Client: s.addrs[side], Server: s.addrs[1-side],
 			Method: string(hd.Method), Host: string(hd.Host), URI: string(hd.URI), Version: string(hd.Version),
 			UserAgent: string(hd.UserAgent), Auth: authScheme(hd.Authorization),
 		}
+		if gapped {
+			op.Notes = "request body partly not captured"
+		}
 		if len(s.interim) > 0 {
 			op.Interim, s.interim = s.interim, nil
-		}
-		if mode == msgOpsOnly {
-			op.Notes = recoveredNote
 		}
 		if len(s.pending) == httpMaxPending {
 			old := s.pending[0]
 			s.pending = s.pending[1:]
-			old.Notes = "no response"
+			old.Notes = joinNotes(old.Notes, "no response")
 			h.emit(old)
 		}
 		s.pending = append(s.pending, op)
 	case dissect.HTTPResponse:
 		h.Responses++
-		if mode != msgOpsOnly {
-			if !s.hasTail || s.tail.resFrame != 0 {
-				if s.hasTail {
-					s.prev = s.tail
-				}
-				s.recs++
-				s.tail = httpRec{number: s.recs}
-				s.hasTail = true
-			}
-			s.tail.resFrame = frame
-			if h.respIn != nil && !h.useRespIn && s.tail.hasReq {
-				h.respIn[s.tail.reqFrame] = frame
-			}
-			info.Number = s.tail.number
-			if s.tail.hasReq {
-				info.RequestIn = s.tail.reqFrame
-				info.TimeNS = p.TimeNS - s.tail.reqTime
-				info.HasTime = true
-			}
-			if s.prev.number != 0 && s.prev.number != s.tail.number {
-				info.PrevRequestIn = s.prev.reqFrame
-				info.PrevRespIn = s.prev.resFrame
-			}
-		}
-		if mode == msgTsharkOnly {
-			return
-		}
-		hd := dissect.ParseHTTPHead(msg, st.Hdr)
-		if hd.Ambiguous {
-			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPConflictingLength})
-		}
 		if hd.Code/100 == 1 && hd.Code != 101 {
 			// An interim response belongs to the oldest waiting request, or to the request still being
 			// sent (a 100 Continue comes before the body that completes the request).
@@ -842,33 +787,41 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 			s.pending = s.pending[1:]
 		} else {
 			op = &HTTPOperation{Stream: int(s.id), Client: s.addrs[1-side], Server: s.addrs[side], Notes: "no request"}
-			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPNoRequest})
+			diag(dissect.Diag{Code: dissect.DiagHTTPNoRequest})
 		}
-		op.RespFrame, op.RespTime = frame, p.TimeNS
+		op.RespFrame, op.RespTime = frame, now
 		op.Status, op.Phrase = hd.Code, string(hd.Phrase)
 		if op.Version == "" {
 			op.Version = string(hd.Version)
 		}
-		op.BodyLen = int64(info.BodyLen)
+		op.BodyLen = body
 		op.ServerHeader, op.Location, op.ContentType = string(hd.Server), string(hd.Location), string(hd.ContentType)
 		if op.Auth == "" {
 			op.Auth = authScheme(hd.Authenticate)
 		}
-		op.TsharkRequestIn = info.RequestIn
-		if mode == msgOpsOnly {
-			op.Notes = joinNotes(op.Notes, recoveredNote)
+		if gapped {
+			op.Notes = joinNotes(op.Notes, "response body partly not captured")
+		}
+		if r, ok := s.tsharkPairing(frame); ok {
+			op.TsharkRequestIn = r
+		} else {
 			op.Recovered = true
+			op.Notes = joinNotes(op.Notes, recoveredNote)
 		}
 		switch {
 		case hd.Code >= 500:
-			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPServerError, N: uint32(hd.Code), Frame: op.ReqFrame})
+			diag(dissect.Diag{Code: dissect.DiagHTTPServerError, N: uint32(hd.Code), Frame: op.ReqFrame})
 		case hd.Code >= 400:
-			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPClientError, N: uint32(hd.Code), Frame: op.ReqFrame})
+			diag(dissect.Diag{Code: dissect.DiagHTTPClientError, N: uint32(hd.Code), Frame: op.ReqFrame})
 		case hd.Code >= 300 && hd.Code < 400 && len(hd.Location) > 0:
-			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPRedirect, N: uint32(hd.Code), Frame: op.ReqFrame})
+			diag(dissect.Diag{Code: dissect.DiagHTTPRedirect, N: uint32(hd.Code), Frame: op.ReqFrame})
 		}
 		if rt := op.ResponseTime(); rt > h.Slow && h.Slow > 0 {
-			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPSlow, N: uint32(rt / 1e6), Frame: op.ReqFrame})
+			diag(dissect.Diag{Code: dissect.DiagHTTPSlow, N: uint32(rt / 1e6), Frame: op.ReqFrame})
+		}
+		if hd.Code == 101 || hd.Code/100 == 2 && op.Method == "CONNECT" {
+			// The connection now carries another protocol: the parsers stop.
+			s.opsSwitched = true
 		}
 		h.emit(op)
 	}
@@ -878,9 +831,9 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 // with a fast or spurious retransmission): such a segment is never given to HTTP.
 const httpRetrans = dissect.TCPARetransmission | dissect.TCPAFastRetransmission | dissect.TCPASpuriousRetransmission
 
-// recoveredNote marks an operation whose message tshark does not show: its bytes were completed by
-// retransmitted or out-of-order segments, which tshark 4.0 does not give to HTTP.
-const recoveredNote = "recovered from retransmitted or out-of-order segments (tshark does not show it)"
+// recoveredNote marks an operation whose response tshark does not show in that frame: its bytes were
+// completed by retransmitted or out-of-order segments, which tshark 4.0 does not give to HTTP.
+const recoveredNote = "tshark does not show this response (it was completed by retransmitted or out-of-order segments)"
 
 func joinNotes(a, b string) string {
 	if a == "" {
@@ -929,25 +882,42 @@ func (h *HTTPStreams) Close() {
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		s := h.streams[id]
-		for _, op := range s.pending {
-			op.Notes = "no response"
-			h.emit(op)
-		}
-		s.pending = nil
-		for d := range s.dirs {
-			dir := &s.dirs[d]
-			if dir.active && len(dir.buf) > 0 && !s.state.Switched && !dir.recovered {
-				h.CutShort++
-				missing := 0
-				if n := dir.nxtpdu - dir.seq; int(n) > len(dir.buf) && n < 0x40000000 {
-					missing = int(n) - len(dir.buf)
-				}
-				h.late[dir.firstFrame] = append(h.late[dir.firstFrame], dissect.Diag{Code: dissect.DiagHTTPCutShort, N: uint32(missing)})
+		h.finish(h.streams[id])
+	}
+	clear(h.streams)
+}
+
+// finish ends a stream: its parsers see the end of the stream, requests still waiting become
+// operations with no response, a message the stream ends inside of is reported cut short, and the
+// stream's state is freed.
+func (h *HTTPStreams) finish(s *httpStream) {
+	h.opClose(s)
+	if o := s.ops; o != nil && !s.opsSwitched {
+		for side := range o.dirs {
+			d := &o.dirs[side]
+			if !d.started && d.state == opHead {
+				continue
 			}
-			h.drop(dir)
+			// The stream ends inside a message: say how much of it is missing, when that is known.
+			h.CutShort++
+			missing := 0
+			if d.state == opBody || d.state == opChunkData {
+				missing = int(min(d.remain, 1<<31))
+			}
+			if d.firstFrame != 0 && len(h.late[d.firstFrame]) < 4 {
+				h.late[d.firstFrame] = append(h.late[d.firstFrame], dissect.Diag{Code: dissect.DiagHTTPCutShort, N: uint32(missing)})
+			}
 		}
 	}
+	for _, op := range s.pending {
+		op.Notes = joinNotes(op.Notes, "no response")
+		h.emit(op)
+	}
+	s.pending = nil
+	for d := range s.dirs {
+		h.drop(&s.dirs[d])
+	}
+	s.ops = nil
 }
 
 // Late returns the diagnostics that only the end of the trace gives (requests never answered, messages
@@ -978,6 +948,31 @@ func LinkRedirects(ops []HTTPOperation) int {
 		if o.Status >= 300 && o.Status < 400 && o.Location != "" {
 			waiting[key{host, absoluteURL(o, o.Location)}] = i
 		}
+	}
+	// Number the chains in the order of their first request.
+	first := make([]uint32, chains+1)
+	for i := range ops {
+		if c := ops[i].Chain; c > 0 {
+			f := ops[i].ReqFrame
+			if f == 0 {
+				f = ops[i].RespFrame
+			}
+			if first[c] == 0 || f < first[c] {
+				first[c] = f
+			}
+		}
+	}
+	order := make([]int, chains)
+	for i := range order {
+		order[i] = i + 1
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(first[a], first[b]) })
+	renum := make([]int, chains+1)
+	for n, c := range order {
+		renum[c] = n + 1
+	}
+	for i := range ops {
+		ops[i].Chain = renum[ops[i].Chain]
 	}
 	return chains
 }

@@ -387,7 +387,7 @@ func TestHTTPRecoveredFromRetransmission(t *testing.T) {
 			t.Errorf("a frame shows the response (tshark does not): %q", c.frames)
 		}
 	}
-	if len(c.ops) != 1 || c.ops[0].Status != 200 || c.ops[0].RespFrame != 7 || !strings.Contains(c.ops[0].Notes, "recovered") || c.ops[0].TsharkRequestIn != 0 {
+	if len(c.ops) != 1 || c.ops[0].Status != 200 || c.ops[0].RespFrame != 7 || !c.ops[0].Recovered || !strings.Contains(c.ops[0].Notes, "tshark does not show") || c.ops[0].TsharkRequestIn != 0 {
 		t.Fatalf("operations: %+v", c.ops)
 	}
 }

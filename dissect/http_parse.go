@@ -723,3 +723,10 @@ func httpHeaderValue(line []byte, colon int) []byte {
 }
 
 func equalFold(b []byte, s string) bool { return len(b) == len(s) && hasPrefixFold(b, s) }
+
+// HTTPStartLine classifies a line as Wireshark's is_http_request_or_reply does (see httpLineType): a
+// request, a response or a notification start line, or not one.
+func HTTPStartLine(line []byte) (HTTPType, bool) {
+	t, _, ok := httpLineType(line)
+	return t, ok
+}

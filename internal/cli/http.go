@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -190,6 +191,7 @@ func writeChains(g *globals, f format, ops []analysis.HTTPOperation, frames map[
 		}
 		byChain[op.Chain] = append(byChain[op.Chain], op)
 	}
+	slices.Sort(order)
 	for _, id := range order {
 		steps := byChain[id]
 		any := false
