@@ -30,8 +30,9 @@ type Diagnosis struct {
 // TraceFacts are the per-frame facts the diagnosis needs beyond the conversations.
 type TraceFacts struct {
 	Frames    int
-	Malformed []uint32   // frames with a malformed layer
-	DNS       *DNSReport // the DNS section (dns.go); nil: none
+	Malformed []uint32    // frames with a malformed layer
+	DNS       *DNSReport  // the DNS section (dns.go); nil: none
+	HTTP      *HTTPReport // the HTTP section (http_report.go); nil: none
 }
 
 const maxFramesListed = 12
@@ -63,7 +64,7 @@ func streamFilter(proto string, ss []uint32) string {
 	if len(ss) == 1 {
 		return proto + ".stream == " + parts[0]
 	}
-	return proto + ".stream in {" + strings.Join(parts, " ") + "}"
+	return proto + ".stream in {" + strings.Join(parts, ", ") + "}"
 }
 
 // Diagnose tells the story of a trace from its conversations and frame facts.
@@ -123,6 +124,9 @@ func Diagnose(convs []Conversation, facts TraceFacts) Diagnosis {
 	}
 	if facts.DNS != nil {
 		out = append(out, dnsFindings(facts.DNS)...)
+	}
+	if facts.HTTP != nil {
+		out = append(out, httpFindings(facts.HTTP)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].rank < out[j].rank })
 	d := Diagnosis{Findings: out}

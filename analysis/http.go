@@ -1,11 +1,15 @@
 package analysis
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/binary"
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"github.com/wirelens/wirelens/dissect"
+	"github.com/wirelens/wirelens/reassembly"
 )
 
 // HTTP/1.x over TCP. HTTPStreams follows the payload of every TCP stream that tshark 4.0 would give to
@@ -46,6 +50,9 @@ type HTTPOperation struct {
 	// TsharkRequestIn is the request frame tshark 4.0 pairs with this response (http.request_in); it
 	// differs from ReqFrame with pipelining or a 1xx response.
 	TsharkRequestIn uint32
+	// Recovered is set when tshark does not show the response at all: its bytes were completed only by
+	// retransmitted or out-of-order segments, which tshark 4.0 does not give to HTTP.
+	Recovered bool
 	// Chain numbers the redirect chain this operation belongs to (0: none); set by LinkRedirects.
 	Chain int
 	// Notes says what is unusual: "no response", "no request", "cut short".
@@ -71,15 +78,17 @@ func (o *HTTPOperation) URL() string {
 // Memory caps of HTTP reassembly.
 const (
 	httpMaxPDU       = 64 << 20  // bytes one message may collect
-	httpMaxTotal     = 512 << 20 // bytes all streams may hold at once
+	httpMaxTotal     = 256 << 20 // bytes all streams may hold at once
 	httpMaxPending   = 100       // requests waiting for a response on one stream (as Zeek)
 	httpMaxFirstPart = 1 << 20   // Wireshark starts a multi-segment PDU only within 1 MiB of its start
 )
 
 // HTTPStreams is the HTTP analyzer. It is fed every packet in capture order after TCPStreams.
 type HTTPStreams struct {
-	streams map[uint32]*httpStream
-	held    int64 // bytes held in reassembly buffers
+	streams  map[uint32]*httpStream
+	held     int64             // bytes held in reassembly buffers
+	opBudget reassembly.Budget // out-of-order bytes the operations view buffers, over all streams
+	capHit   int               // set by add when a PDU hits a cap: its size, for the frame's diagnostic (-1: none)
 	// OnOperation, if set, is called with each finished operation (a response arrived, or at Close a
 	// request left without one). The operation may be kept.
 	OnOperation func(op *HTTPOperation)
@@ -110,13 +119,20 @@ type httpStream struct {
 	state    dissect.HTTPConvState
 	dirs     [2]httpDir
 	// tshark's pairing records: only the tail and the one before it are ever read.
-	recs     uint32
-	tail     httpRec
-	prev     httpRec
-	hasTail  bool
-	pending  []*HTTPOperation // FIFO of requests waiting for a response
-	nonHTTP  bool             // the stream is given to another dissector: nothing to do
-	choseErr bool
+	recs        uint32
+	tail        httpRec
+	prev        httpRec
+	hasTail     bool
+	pending     []*HTTPOperation // FIFO of requests waiting for a response
+	interim     []int            // 1xx codes that came before their request was complete (100 Continue)
+	isHTTP      bool             // tshark's view found HTTP on the stream: the operations view reads it too
+	ops         *opStream        // the operations view's reassembly and parsers
+	opsSwitched bool             // a 101 or a CONNECT made the stream carry another protocol
+	lastFrame   uint32           // the stream's last frame and its time
+	lastTime    int64
+	tsharkResp  [8]tsharkResp
+	tsharkN     int
+	fin         [2]bool // a FIN was seen in each direction
 }
 
 type httpRec struct {
@@ -141,6 +157,14 @@ type httpDir struct {
 	untilFIN   bool   // the flow is being reassembled until its FIN
 	fin        uint32 // the frame of the flow's FIN
 	overflow   bool   // the PDU outgrew httpMaxPDU: it will never be complete
+	// sparse PDUs keep only their first keep bytes (a message's head): the rest of a body whose length
+	// the head gives is counted in cov but not copied.
+	sparse bool
+	keep   int
+	// headOpen is set when the last dissection found the message's head without an end of line up to
+	// scanned: until new bytes bring one, dissecting again would give the same answer.
+	headOpen bool
+	scanned  int
 }
 
 type span struct{ a, b int }
@@ -149,6 +173,7 @@ func seqLT(a, b uint32) bool { return int32(a-b) < 0 }
 
 // Observe follows the TCP payload of the packet. Call it after TCPStreams.Observe.
 func (h *HTTPStreams) Observe(p *dissect.Packet) {
+	h.capHit = -1
 	n := p.N
 	for i := 0; i < n; i++ {
 		l := &p.Layers[i]
@@ -156,6 +181,9 @@ func (h *HTTPStreams) Observe(p *dissect.Packet) {
 			continue
 		}
 		h.segment(p, i, l)
+	}
+	if h.capHit >= 0 {
+		p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPReassemblyCap, N: uint32(h.capHit)})
 	}
 }
 
@@ -190,7 +218,7 @@ func (s *httpStream) chooseHTTP(frame uint32, sp, dp uint16, payload []byte) boo
 		if tcpPortHTTP[port] {
 			return true, true
 		}
-		if _, ok := tcpPortOther[port]; ok {
+		if name, ok := tcpPortOther[port]; ok && !tcpRejects[name] {
 			return false, true
 		}
 		return false, false
@@ -220,6 +248,11 @@ func (s *httpStream) chooseHTTP(frame uint32, sp, dp uint16, payload []byte) boo
 	}
 	return false
 }
+
+// tcpRejects lists the port-registered dissectors that check their data and decline what is not theirs,
+// so that tshark goes on to the heuristics (found on the corpus: Modbus/TCP on 502, GSM over IP on 5000 and S101 on 9000
+// let HTTP through). Every other port-registered dissector is taken to claim the connection.
+var tcpRejects = map[string]bool{"mbtcp": true, "s101": true, "gsm_ipa": true}
 
 // httpHeuristic is Wireshark's dissect_http_heur_tcp: the first line (ended by CR or LF) starts or ends
 // with "HTTP/1." (any case) and is not 8 characters long.
@@ -275,15 +308,34 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 			s.server = dp
 		}
 	}
-	if s.state.Switched {
-		return
-	}
 	all := p.Bytes(l)
 	payload := all[min(int(l.Off+l.Hdr), len(all)):min(int(l.End), len(all))]
 	reported := p.TCPPayloadLen(l)
 	if len(payload) > reported {
 		payload = payload[:reported]
 	}
+	if !s.state.Switched {
+		h.segmentTshark(p, i, s, side, c, sp, dp, seq, flags, payload, reported)
+	}
+	s.lastFrame, s.lastTime = uint32(p.Num), p.TimeNS
+	// The operations view: every segment of a stream known to carry HTTP, retransmissions included.
+	if s.isHTTP && !s.opsSwitched && (reported > 0 || flags&(dissect.TCPFin|dissect.TCPSyn|dissect.TCPRst) != 0) {
+		h.opFeed(p, s, side, seq, binary.BigEndian.Uint32(hd[8:]), flags, payload, reported)
+	}
+	// A stream closed both ways (or reset) is finished and forgotten: memory stays flat however many
+	// connections the trace holds.
+	if flags&dissect.TCPFin != 0 {
+		s.fin[side] = true
+	}
+	if flags&dissect.TCPRst != 0 || s.fin[0] && s.fin[1] {
+		h.finish(s)
+		delete(h.streams, s.id)
+	}
+}
+
+// segmentTshark follows tshark's desegmentation for one segment and attaches the messages it completes
+// to the packet (the http.* fields).
+func (h *HTTPStreams) segmentTshark(p *dissect.Packet, i int, s *httpStream, side int, c *dissect.TCPConv, sp, dp uint16, seq uint32, flags uint16, payload []byte, reported int) {
 	canDeseg := len(payload) == reported
 	fin := flags&dissect.TCPFin != 0
 	frame := uint32(p.Num)
@@ -297,13 +349,14 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 		if d.active && seqLT(d.seq, seq) {
 			h.add(d, int(seq-d.seq), payload, true)
 			if d.complete() {
-				buf := h.take(d)
-				h.dissect(p, i, s, side, buf, len(buf), true, false, true)
+				buf, have := h.take(d)
+				h.dissect(p, i, s, side, buf, have, have, true, false, true)
 				return
 			}
 		}
 	}
-	if reported == 0 || a&dissect.TCPAKeepAlive != 0 {
+	// The payload of a RST is its "reset cause", never given to a dissector; a keep-alive's byte is garbage.
+	if reported == 0 || a&dissect.TCPAKeepAlive != 0 || flags&dissect.TCPRst != 0 {
 		return
 	}
 	nxtseq := seq + uint32(reported)
@@ -315,7 +368,7 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 			if d.active && d.seq == segSeq && !seqLT(d.nxtpdu, nxtseq) && frame != d.firstFrame && frame != d.lastFrame {
 				return // a retransmission of the PDU's first segment
 			}
-			if a&(dissect.TCPASpuriousRetransmission|dissect.TCPARetransmission) != 0 {
+			if a&httpRetrans != 0 {
 				return
 			}
 		}
@@ -346,7 +399,7 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 				}
 				return
 			}
-			if a&(dissect.TCPARetransmission|dissect.TCPAOutOfOrder) != 0 || !s.chooseHTTP(frame, sp, dp, d.buf) {
+			if a&(httpRetrans|dissect.TCPAOutOfOrder) != 0 || !s.chooseHTTP(frame, sp, dp, d.buf) {
 				h.drop(d)
 				if another > 0 {
 					off += another
@@ -354,15 +407,38 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 				}
 				return
 			}
-			buf := h.take(d)
-			needOff, need := h.dissect(p, i, s, side, buf, len(buf), fin, true, true)
-			if need != 0 {
-				// The PDU needs more: keep what follows needOff as the new PDU and extend it.
-				h.restart(d, segSeq, buf, needOff, frame)
-				h.extend(d, segSeq, n, len(rest), need)
+			have := d.total
+			buf := d.buf[:min(have, len(d.buf))]
+			var nd dissect.HTTPNeed
+			if d.headOpen && !d.sparse && bytes.IndexAny(buf[max(d.scanned-1, 0):], "\r\n") < 0 {
+				// The head still has no end of line: the answer is the same as last time.
+				nd = dissect.HTTPNeed{Off: 0, Need: dissect.HTTPNeedOneMoreSegment}
+			} else {
+				nd = h.dissect(p, i, s, side, buf, have, have, fin, true, true)
+			}
+			switch {
+			case nd.Need != 0 && nd.Off == 0:
+				// Nothing was shown: the same PDU goes on, in place.
+				d.total = -1
+				d.headOpen, d.scanned = nd.BodyStart == 0 && nd.Need == dissect.HTTPNeedOneMoreSegment, len(buf)
+				h.extend(d, segSeq, n, len(rest), nd.Need)
+				if nd.Need > 0 && nd.BodyStart > 0 {
+					h.makeSparse(d, nd.BodyStart)
+				}
+				off += n
+				continue
+			case nd.Need != 0:
+				// The PDU's last message needs more: keep what follows its start as a new PDU.
+				h.take(d)
+				h.restart(d, segSeq, buf, nd.Off, frame)
+				h.extend(d, segSeq, n, len(rest), nd.Need)
+				if nd.Need > 0 && nd.BodyStart > nd.Off {
+					h.makeSparse(d, nd.BodyStart-nd.Off)
+				}
 				off += n
 				continue
 			}
+			h.take(d)
 			if another > 0 {
 				off += another
 				continue
@@ -370,10 +446,11 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 			return
 		}
 		// Not part of a PDU: the segment is dissected on its own.
-		if a&(dissect.TCPARetransmission|dissect.TCPAOutOfOrder) != 0 || !s.chooseHTTP(frame, sp, dp, rest) {
+		if a&(httpRetrans|dissect.TCPAOutOfOrder) != 0 || !s.chooseHTTP(frame, sp, dp, rest) {
 			return
 		}
-		needOff, need := h.dissect(p, i, s, side, rest, reported-off, fin, canDeseg, false)
+		nd := h.dissect(p, i, s, side, rest, len(rest), reported-off, fin, canDeseg, false)
+		needOff, need, bodyStart := nd.Off, nd.Need, nd.BodyStart
 		if need != 0 && canDeseg {
 			desegSeq := segSeq + uint32(needOff)
 			if need == dissect.HTTPNeedUntilFIN {
@@ -394,7 +471,11 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 				default:
 					d.nxtpdu = nxtseq + uint32(need)
 				}
+				if need > 0 && bodyStart > needOff {
+					h.makeSparse(d, bodyStart-needOff)
+				}
 				h.add(d, 0, rest[needOff:], !seqLT(nxtseq, d.nxtpdu))
+				d.headOpen, d.scanned = bodyStart == 0 && need == dissect.HTTPNeedOneMoreSegment, len(rest)-needOff
 			}
 		}
 		return
@@ -407,17 +488,30 @@ func (h *HTTPStreams) add(d *httpDir, at int, b []byte, last bool) {
 		return
 	}
 	end := at + len(b)
+	if last {
+		d.total = end
+	}
+	full := span{at, end}
+	if d.sparse {
+		// Only the head is kept; the body is counted.
+		if at >= d.keep {
+			d.cov = addSpan(d.cov, full)
+			return
+		}
+		b = b[:min(len(b), d.keep-at)]
+		end = at + len(b)
+	}
 	if end > httpMaxPDU || h.held+int64(end-len(d.buf)) > httpMaxTotal {
 		d.overflow = true
 		h.CapHits++
+		h.capHit = len(d.buf)
 		return
 	}
 	if end > len(d.buf) {
 		h.held += int64(end - len(d.buf))
 		if end > cap(d.buf) {
-			nb := make([]byte, end, max(end, 2*cap(d.buf)))
-			copy(nb, d.buf)
-			d.buf = nb
+			// Grow by appending: only the new tail is cleared.
+			d.buf = append(d.buf[:cap(d.buf)], make([]byte, end-cap(d.buf))...)[:end]
 		} else {
 			d.buf = d.buf[:end]
 		}
@@ -439,14 +533,16 @@ func (h *HTTPStreams) add(d *httpDir, at int, b []byte, last bool) {
 	if pos < end {
 		copy(d.buf[pos:end], b[pos-at:])
 	}
-	d.cov = addSpan(d.cov, span{at, end})
-	if last {
-		d.total = end
-	}
+	d.cov = addSpan(d.cov, full)
 }
 
 func addSpan(cov []span, s span) []span {
 	if s.a >= s.b {
+		return cov
+	}
+	// The usual case, data in order: the span extends the last one, in place.
+	if n := len(cov); n > 0 && cov[n-1].a <= s.a && s.a <= cov[n-1].b {
+		cov[n-1].b = max(cov[n-1].b, s.b)
 		return cov
 	}
 	out := cov[:0:0]
@@ -479,17 +575,31 @@ func (d *httpDir) complete() bool {
 	return d.active && !d.overflow && d.total >= 0 && len(d.cov) > 0 && d.cov[0].a == 0 && d.cov[0].b >= d.total
 }
 
-// take hands the completed PDU's bytes over (the packet keeps them) and ends the PDU.
-func (h *HTTPStreams) take(d *httpDir) []byte {
-	b := d.buf[:d.total]
+// take hands the completed PDU's bytes over (the packet keeps them) and ends the PDU. It returns the
+// bytes kept and the PDU's length (larger for a sparse PDU).
+func (h *HTTPStreams) take(d *httpDir) ([]byte, int) {
+	total := d.total
+	b := d.buf[:min(total, len(d.buf))]
 	h.held -= int64(len(d.buf))
-	d.buf, d.cov, d.active, d.entire, d.total, d.overflow = nil, nil, false, false, -1, false
-	return b
+	d.buf, d.cov, d.active, d.entire, d.total, d.overflow, d.sparse, d.headOpen = nil, nil, false, false, -1, false, false, false
+	return b, total
 }
 
 func (h *HTTPStreams) drop(d *httpDir) {
 	h.held -= int64(len(d.buf))
-	d.buf, d.cov, d.active, d.entire, d.total, d.overflow = nil, nil, false, false, -1, false
+	d.buf, d.cov, d.active, d.entire, d.total, d.overflow, d.sparse, d.headOpen = nil, nil, false, false, -1, false, false, false
+}
+
+// makeSparse lets a PDU keep only its first keep bytes: the head of a message whose body length is known.
+func (h *HTTPStreams) makeSparse(d *httpDir, keep int) {
+	if keep <= 0 || d.entire {
+		return
+	}
+	d.sparse, d.keep = true, keep
+	if len(d.buf) > keep {
+		h.held -= int64(len(d.buf) - keep)
+		d.buf = d.buf[:keep:keep]
+	}
 }
 
 // restart makes the bytes of buf from off a new PDU (the rest of a reassembled PDU whose last message
@@ -526,35 +636,35 @@ func (h *HTTPStreams) extend(d *httpDir, segSeq uint32, used, segLen, need int) 
 	}
 }
 
-// dissect runs the HTTP parser over buf and attaches the messages it finds to the packet.
-func (h *HTTPStreams) dissect(p *dissect.Packet, i int, s *httpStream, side int, buf []byte, reported int, eos, canDeseg, reassembled bool) (int, int) {
-	return dissect.DissectHTTPPDUs(&s.state, buf, reported, eos, canDeseg, func(start int, st dissect.HTTPStep) {
-		end := len(buf)
+// dissect runs the HTTP parser over buf (have bytes long, of which the body of a sparse PDU is not
+// kept) and attaches the messages it finds to the packet.
+func (h *HTTPStreams) dissect(p *dissect.Packet, i int, s *httpStream, side int, buf []byte, have, reported int, eos, canDeseg, reassembled bool) dissect.HTTPNeed {
+	s.isHTTP = true
+	return dissect.DissectHTTPPDUs(&s.state, buf, have, reported, eos, canDeseg, func(start int, st dissect.HTTPStep) {
+		end := have
 		if st.Len >= 0 {
 			end = start + st.Len
 		}
-		msg := buf[start:end:end]
-		h.message(p, s, side, msg, st, reassembled)
+		msg := buf[start:min(end, len(buf)):min(end, len(buf))]
+		h.message(p, s, side, msg, st, reassembled, end-start)
 	})
 }
 
-// message records one dissected message: tshark's pairing on the packet, the FIFO operation, the
-// diagnostics.
-func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []byte, st dissect.HTTPStep, reassembled bool) {
+// message records one message of tshark's view on the packet: its layer and tshark's pairing.
+func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []byte, st dissect.HTTPStep, reassembled bool, length int) {
 	info := p.AddHTTP(msg, st.Hdr)
 	if info == nil {
 		info = &dissect.HTTPInfo{}
 	}
 	info.Type = st.Type
 	info.Reassembled = reassembled
-	info.BodyLen = len(msg) - min(st.Hdr, len(msg))
+	info.BodyLen = length - min(st.Hdr, length)
 	if st.Aborted {
 		return
 	}
 	frame := uint32(p.Num)
 	switch st.Type {
 	case dissect.HTTPRequest:
-		h.Requests++
 		// tshark: every request opens a record, the new tail.
 		if s.hasTail {
 			s.prev = s.tail
@@ -569,22 +679,8 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 		if s.prev.reqFrame != 0 && s.prev.number != 0 {
 			info.PrevRequestIn = s.prev.reqFrame
 		}
-		hd := dissect.ParseHTTPHead(msg, st.Hdr)
-		op := &HTTPOperation{
-			Stream: int(s.id), ReqFrame: frame, ReqTime: p.TimeNS,
-			Client: s.addrs[side], Server: s.addrs[1-side],
-			Method: string(hd.Method), Host: string(hd.Host), URI: string(hd.URI), Version: string(hd.Version),
-			UserAgent: string(hd.UserAgent), Auth: authScheme(hd.Authorization),
-		}
-		if len(s.pending) == httpMaxPending {
-			old := s.pending[0]
-			s.pending = s.pending[1:]
-			old.Notes = "no response"
-			h.emit(old)
-		}
-		s.pending = append(s.pending, op)
 	case dissect.HTTPResponse:
-		h.Responses++
+		// tshark: a response takes the tail unless it already has a response.
 		if !s.hasTail || s.tail.resFrame != 0 {
 			if s.hasTail {
 				s.prev = s.tail
@@ -607,9 +703,82 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 			info.PrevRequestIn = s.prev.reqFrame
 			info.PrevRespIn = s.prev.resFrame
 		}
-		hd := dissect.ParseHTTPHead(msg, st.Hdr)
-		if hd.Code/100 == 1 && hd.Code != 101 && len(s.pending) > 0 {
-			s.pending[0].Interim = append(s.pending[0].Interim, hd.Code)
+		// Remember it for the operation the same frame completes (TsharkRequestIn).
+		s.tsharkResp[s.tsharkN%len(s.tsharkResp)] = tsharkResp{frame: frame, requestIn: info.RequestIn}
+		s.tsharkN++
+	}
+}
+
+// tsharkResp is a response tshark's view shows, and the request it pairs it with.
+type tsharkResp struct{ frame, requestIn uint32 }
+
+// tsharkPairing returns the request tshark pairs with a response it shows in this frame.
+func (s *httpStream) tsharkPairing(frame uint32) (uint32, bool) {
+	for _, r := range s.tsharkResp {
+		if r.frame == frame && frame != 0 {
+			return r.requestIn, true
+		}
+	}
+	return 0, false
+}
+
+// operation records one message of the operations view (FIFO pairing) and its diagnostics, on the
+// frame that completed it (p is nil at the end of the trace). body is the body length counted; gapped
+// says bytes of it were not captured.
+func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *dissect.HTTPHead, body int64, gapped bool, dataFrame uint32, dataTime int64) {
+	frame, now := s.lastFrame, s.lastTime
+	if p != nil {
+		frame, now = uint32(p.Num), p.TimeNS
+	}
+	if dataFrame != 0 {
+		// The frame whose bytes completed the message (earlier than the current one when they waited
+		// behind a gap).
+		frame, now = dataFrame, dataTime
+	}
+	diag := func(d dissect.Diag) {
+		if p != nil && uint32(p.Num) == frame {
+			p.AddDiag(d)
+		} else if frame != 0 && len(h.late[frame]) < 4 {
+			h.late[frame] = append(h.late[frame], d)
+		}
+	}
+	if hd.Ambiguous {
+		diag(dissect.Diag{Code: dissect.DiagHTTPConflictingLength})
+	}
+	switch hd.Type {
+	case dissect.HTTPRequest:
+		h.Requests++
+		op := &HTTPOperation{
+			Stream: int(s.id), ReqFrame: frame, ReqTime: now,
+			Client: s.addrs[side], Server: s.addrs[1-side],
+			Method: string(hd.Method), Host: string(hd.Host), URI: string(hd.URI), Version: string(hd.Version),
+			UserAgent: string(hd.UserAgent), Auth: authScheme(hd.Authorization),
+		}
+		if gapped {
+			op.Notes = "request body partly not captured"
+		}
+		if len(s.interim) > 0 {
+			op.Interim, s.interim = s.interim, nil
+		}
+		if len(s.pending) == httpMaxPending {
+			old := s.pending[0]
+			s.pending = s.pending[1:]
+			old.Notes = joinNotes(old.Notes, "no response")
+			h.emit(old)
+		}
+		s.pending = append(s.pending, op)
+	case dissect.HTTPResponse:
+		h.Responses++
+		if hd.Code/100 == 1 && hd.Code != 101 {
+			// An interim response belongs to the oldest waiting request, or to the request still being
+			// sent (a 100 Continue comes before the body that completes the request).
+			if len(s.pending) > 0 {
+				if len(s.pending[0].Interim) < 8 {
+					s.pending[0].Interim = append(s.pending[0].Interim, hd.Code)
+				}
+			} else if len(s.interim) < 8 {
+				s.interim = append(s.interim, hd.Code)
+			}
 			return
 		}
 		var op *HTTPOperation
@@ -618,36 +787,64 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 			s.pending = s.pending[1:]
 		} else {
 			op = &HTTPOperation{Stream: int(s.id), Client: s.addrs[1-side], Server: s.addrs[side], Notes: "no request"}
-			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPNoRequest})
+			diag(dissect.Diag{Code: dissect.DiagHTTPNoRequest})
 		}
-		op.RespFrame, op.RespTime = frame, p.TimeNS
+		op.RespFrame, op.RespTime = frame, now
 		op.Status, op.Phrase = hd.Code, string(hd.Phrase)
 		if op.Version == "" {
 			op.Version = string(hd.Version)
 		}
-		op.BodyLen = int64(info.BodyLen)
+		op.BodyLen = body
 		op.ServerHeader, op.Location, op.ContentType = string(hd.Server), string(hd.Location), string(hd.ContentType)
 		if op.Auth == "" {
 			op.Auth = authScheme(hd.Authenticate)
 		}
-		op.TsharkRequestIn = info.RequestIn
+		if gapped {
+			op.Notes = joinNotes(op.Notes, "response body partly not captured")
+		}
+		if r, ok := s.tsharkPairing(frame); ok {
+			op.TsharkRequestIn = r
+		} else {
+			op.Recovered = true
+			op.Notes = joinNotes(op.Notes, recoveredNote)
+		}
 		switch {
 		case hd.Code >= 500:
-			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPServerError, N: uint32(hd.Code), Frame: op.ReqFrame})
+			diag(dissect.Diag{Code: dissect.DiagHTTPServerError, N: uint32(hd.Code), Frame: op.ReqFrame})
 		case hd.Code >= 400:
-			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPClientError, N: uint32(hd.Code), Frame: op.ReqFrame})
+			diag(dissect.Diag{Code: dissect.DiagHTTPClientError, N: uint32(hd.Code), Frame: op.ReqFrame})
 		case hd.Code >= 300 && hd.Code < 400 && len(hd.Location) > 0:
-			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPRedirect, N: uint32(hd.Code), Frame: op.ReqFrame})
+			diag(dissect.Diag{Code: dissect.DiagHTTPRedirect, N: uint32(hd.Code), Frame: op.ReqFrame})
 		}
 		if rt := op.ResponseTime(); rt > h.Slow && h.Slow > 0 {
-			p.AddDiag(dissect.Diag{Code: dissect.DiagHTTPSlow, N: uint32(rt / 1e6), Frame: op.ReqFrame})
+			diag(dissect.Diag{Code: dissect.DiagHTTPSlow, N: uint32(rt / 1e6), Frame: op.ReqFrame})
+		}
+		if hd.Code == 101 || hd.Code/100 == 2 && op.Method == "CONNECT" {
+			// The connection now carries another protocol: the parsers stop.
+			s.opsSwitched = true
 		}
 		h.emit(op)
 	}
 }
 
+// httpRetrans are the verdicts tshark counts as a retransmission (TCP_A_RETRANSMISSION, which it also sets
+// with a fast or spurious retransmission): such a segment is never given to HTTP.
+const httpRetrans = dissect.TCPARetransmission | dissect.TCPAFastRetransmission | dissect.TCPASpuriousRetransmission
+
+// recoveredNote marks an operation whose response tshark does not show in that frame: its bytes were
+// completed by retransmitted or out-of-order segments, which tshark 4.0 does not give to HTTP.
+const recoveredNote = "tshark does not show this response (it was completed by retransmitted or out-of-order segments)"
+
+func joinNotes(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
 func (h *HTTPStreams) emit(op *HTTPOperation) {
-	if op.Notes == "no response" && op.ReqFrame != 0 {
+	if op.Notes == "no response" && op.ReqFrame != 0 && len(h.late[op.ReqFrame]) == 0 {
+		// One diagnostic per frame, however many requests it holds.
 		h.late[op.ReqFrame] = append(h.late[op.ReqFrame], dissect.Diag{Code: dissect.DiagHTTPNoResponse})
 	}
 	if h.OnOperation != nil {
@@ -678,25 +875,49 @@ func (h *HTTPStreams) UseResponses(m map[uint32]uint32) { h.respIn, h.useRespIn 
 // Close ends the trace: requests still waiting become operations with no response, and a stream that
 // ends inside a message says so.
 func (h *HTTPStreams) Close() {
-	for _, s := range h.streams {
-		for _, op := range s.pending {
-			op.Notes = "no response"
-			h.emit(op)
-		}
-		s.pending = nil
-		for d := range s.dirs {
-			dir := &s.dirs[d]
-			if dir.active && len(dir.buf) > 0 && !s.state.Switched {
-				h.CutShort++
-				missing := 0
-				if n := dir.nxtpdu - dir.seq; int(n) > len(dir.buf) && n < 0x40000000 {
-					missing = int(n) - len(dir.buf)
-				}
-				h.late[dir.firstFrame] = append(h.late[dir.firstFrame], dissect.Diag{Code: dissect.DiagHTTPCutShort, N: uint32(missing)})
+	// In stream order, so that the operations left open come out the same way every time.
+	ids := make([]uint32, 0, len(h.streams))
+	for id := range h.streams {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		h.finish(h.streams[id])
+	}
+	clear(h.streams)
+}
+
+// finish ends a stream: its parsers see the end of the stream, requests still waiting become
+// operations with no response, a message the stream ends inside of is reported cut short, and the
+// stream's state is freed.
+func (h *HTTPStreams) finish(s *httpStream) {
+	h.opClose(s)
+	if o := s.ops; o != nil && !s.opsSwitched {
+		for side := range o.dirs {
+			d := &o.dirs[side]
+			if !d.started && d.state == opHead {
+				continue
 			}
-			h.drop(dir)
+			// The stream ends inside a message: say how much of it is missing, when that is known.
+			h.CutShort++
+			missing := 0
+			if d.state == opBody || d.state == opChunkData {
+				missing = int(min(d.remain, 1<<31))
+			}
+			if d.firstFrame != 0 && len(h.late[d.firstFrame]) < 4 {
+				h.late[d.firstFrame] = append(h.late[d.firstFrame], dissect.Diag{Code: dissect.DiagHTTPCutShort, N: uint32(missing)})
+			}
 		}
 	}
+	for _, op := range s.pending {
+		op.Notes = joinNotes(op.Notes, "no response")
+		h.emit(op)
+	}
+	s.pending = nil
+	for d := range s.dirs {
+		h.drop(&s.dirs[d])
+	}
+	s.ops = nil
 }
 
 // Late returns the diagnostics that only the end of the trace gives (requests never answered, messages
@@ -727,6 +948,31 @@ func LinkRedirects(ops []HTTPOperation) int {
 		if o.Status >= 300 && o.Status < 400 && o.Location != "" {
 			waiting[key{host, absoluteURL(o, o.Location)}] = i
 		}
+	}
+	// Number the chains in the order of their first request.
+	first := make([]uint32, chains+1)
+	for i := range ops {
+		if c := ops[i].Chain; c > 0 {
+			f := ops[i].ReqFrame
+			if f == 0 {
+				f = ops[i].RespFrame
+			}
+			if first[c] == 0 || f < first[c] {
+				first[c] = f
+			}
+		}
+	}
+	order := make([]int, chains)
+	for i := range order {
+		order[i] = i + 1
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(first[a], first[b]) })
+	renum := make([]int, chains+1)
+	for n, c := range order {
+		renum[c] = n + 1
+	}
+	for i := range ops {
+		ops[i].Chain = renum[ops[i].Chain]
 	}
 	return chains
 }

@@ -153,6 +153,9 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 			WinScale: fwd.winScale,
 			WinApply: !syn,
 		}
+		if p.Repeated() {
+			continue // the same packet logged at another stack component (PktMon): analyzed once
+		}
 		seg := segment{
 			frame: uint32(p.Num), time: p.TimeNS, seq: seq, ack: ack, len: uint32(p.TCPPayloadLen(l)),
 			flags: flags, window: uint32(binary.BigEndian.Uint16(h[14:])),

@@ -49,6 +49,10 @@ func (u *UDPStreams) Observe(p *dissect.Packet) {
 			u.convs[k] = c
 			u.all = append(u.all, c)
 		}
+		p.UDP[l.Aux] = dissect.UDPConv{Valid: true, Stream: c.stream}
+		if p.Repeated() {
+			continue // the same packet logged at another stack component (PktMon): counted once
+		}
 		r := &c.rec
 		if r.c.FirstFrame == 0 {
 			r.c.FirstFrame, r.c.FirstTime, r.firstSide = uint32(p.Num), p.TimeNS, int8(side)

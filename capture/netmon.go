@@ -33,6 +33,7 @@ import (
 const (
 	netmonMediaPcapBase    = 0xE000 // 0xE000 | LINKTYPE_ value: a frame converted from pcap
 	netmonMediaNetEvent    = 0xFFE0 // an ETW event wrapped in the capture
+	netEventHeaderSize     = 89     // the fixed part of a NetEvent frame
 	netmonMediaNetInfoEx   = 0xFFFB // list of the adapters the capture ran on
 	netmonMediaPayloadHdr  = 0xFFFC // header of a frame made by reassembly (skipped, as tshark does)
 	netmonMediaNetInfo     = 0xFFFD // old adapter list (skipped, as tshark does)
@@ -105,6 +106,7 @@ type netmonSource struct {
 
 	comments  map[uint32]string // frame offset -> comment title and text
 	processes []NetMonProcess
+	pids      map[uint32]string // process names from kernel process events (winproc.go)
 	buf       []byte
 	hdr       [netmonFrameHeaderSize]byte
 	frames    int
@@ -285,6 +287,36 @@ func (s *netmonSource) readProcesses(off int64, count uint32) {
 	}
 }
 
+// netEventProcess learns process names from the kernel's process events among NetEvent frames and names
+// the process of a NetEvent frame from its header's process id, when the process table did not.
+func (s *netmonSource) netEventProcess(f *Frame) {
+	b := f.Data
+	if len(b) < netEventHeaderSize {
+		return
+	}
+	le := binary.LittleEndian
+	var provider [16]byte
+	copy(provider[:], b[24:40])
+	if n := int(le.Uint16(b[86:])); provider == providerKernelProcess && n <= len(b)-netEventHeaderSize {
+		switch b[45] { // opcode
+		case processStart, processDCStart, processDCEnd:
+			ptr64 := le.Uint16(b[4:])&0x20 == 0 // EVENT_HEADER_FLAG_32_BIT_HEADER
+			if pid, name, ok := parseProcessEvent(b[len(b)-n:], b[42], ptr64); ok {
+				if s.pids == nil {
+					s.pids = map[uint32]string{}
+				}
+				if len(s.pids) < maxProcessNames {
+					s.pids[pid] = name
+				}
+			}
+		}
+	}
+	if f.ProcessID == 0 && f.Process == "" {
+		f.ProcessID = knownPID(le.Uint32(b[12:]))
+		f.Process = s.pids[f.ProcessID]
+	}
+}
+
 // entry returns frame table entry i, reading the table a window at a time.
 func (s *netmonSource) entry(i int) (uint32, bool) {
 	if i < s.windowBase || i >= s.windowBase+len(s.window) {
@@ -366,6 +398,9 @@ func (s *netmonSource) next(r *Reader, f *Frame) error {
 		}
 		if len(tr) >= 14 {
 			f.TimeNS = FileTimeToUnixNano(le.Uint64(tr[6:]))
+		}
+		if f.LinkType == LinkTypeNetMonEvent {
+			s.netEventProcess(f)
 		}
 		if c, ok := s.comments[off]; ok {
 			f.Comment = []byte(c)

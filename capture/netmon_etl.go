@@ -25,8 +25,14 @@ type EventInfo struct {
 	Version, Channel, Level, Opcode uint8
 	Task                            uint16
 	Keywords                        uint64
-	// ThreadID is the thread id of the event header.
-	ThreadID uint32
+	// ThreadID and ProcessID are the thread and process ids of the event
+	// header, as recorded (0xFFFFFFFF for many kernel events).
+	ThreadID, ProcessID uint32
+	// Kind is the record's header type (etl.HeaderEvent64, …) and HookID
+	// the group and type of a system or PerfInfo record, which names the
+	// event where there is no provider GUID.
+	Kind   uint8
+	HookID uint16
 	// Processor is the number of the processor whose buffer held the event.
 	Processor uint16
 
@@ -48,6 +54,11 @@ type EventInfo struct {
 	// PktNumber and Appearance count them.
 	PktGroupID            uint64
 	PktNumber, Appearance uint16
+	// Repeat is true when the same packet (PktGroupID and PktNumber) was
+	// already returned at another component: analyzers leave it alone, so
+	// that a packet logged at four components is not taken for three
+	// retransmissions.
+	Repeat bool
 	// Component is the id of the stack component that logged the packet,
 	// ComponentName its name when the trace describes it; Edge and Filter
 	// the component's edge and the pktmon filter that matched.
@@ -64,15 +75,18 @@ type EventInfo struct {
 
 // Providers whose events carry packets, and a few others named in messages.
 var (
-	providerPktMon    = etl.ParseGUID("4d4f80d9-c8bd-4d73-bb5b-19c90402c5ac")
-	providerNDISCap   = etl.ParseGUID("2ed6006e-4729-4609-b423-3ee7bcd678ef")
-	knownProviderName = map[etl.GUID]string{
+	providerPktMon        = etl.ParseGUID("4d4f80d9-c8bd-4d73-bb5b-19c90402c5ac")
+	providerNDISCap       = etl.ParseGUID("2ed6006e-4729-4609-b423-3ee7bcd678ef")
+	providerKernelProcess = etl.ParseGUID("3d6fa8d0-fe05-11d0-9dda-00c04fd7ba7c")
+	knownProviderName     = map[etl.GUID]string{
 		providerPktMon:  "Microsoft-Windows-PktMon",
 		providerNDISCap: "Microsoft-Windows-NDIS-PacketCapture",
 		etl.ParseGUID("9e814aad-3204-11d2-9a82-006008a86939"): "NT Kernel Logger (system trace)",
+		providerKernelProcess: "Process (NT Kernel Logger)",
 		etl.ParseGUID("68fdd900-4a3e-11d1-84f4-0000f80464e3"): "EventTraceEvent (logfile header)",
 		etl.ParseGUID("bbccf6c1-6cd1-48c4-80ff-839482e37671"): "EventMetadata (event schemas)",
 		etl.ParseGUID("dd5ef90a-6398-47a4-ad34-4dcecdef795f"): "Microsoft-Windows-HttpService",
+		etl.ParseGUID("7dd42a49-5329-4832-8dfd-43d979153a88"): "Microsoft-Windows-Kernel-Network",
 		{}: "ETW system records (logfile header, rundown)",
 	}
 )
@@ -96,6 +110,7 @@ type etlSource struct {
 	frag       []byte // NDIS fragments of a packet not ended yet
 	fragEv     EventInfo
 	fragTime   uint64
+	fragPID    uint32
 	fragLink   LinkType
 	fragActive bool
 	ifaceIndex map[uint64]int // (kind<<32 | interface key) -> index in Reader.ifaces
@@ -105,6 +120,32 @@ type etlSource struct {
 	otherN     int
 	done       bool
 	notes      []string
+	all        bool              // every event becomes a frame (Reader.SetAllEvents)
+	pids       map[uint32]string // process names from kernel process events
+	counted    bool              // the current event carries no packet
+	seen       map[uint64]bool   // PktMon packets (group id, packet number) returned, the last maxSeenPackets
+	seenOrder  []uint64          // the same keys in the order they were seen, for forgetting the oldest
+}
+
+// maxSeenPackets bounds the PktMon packets remembered for Repeat: the appearances of one packet are
+// logged within microseconds of each other, far fewer packets apart than this.
+const maxSeenPackets = 1 << 16
+
+// repeated reports whether the PktMon packet of key was returned before, and remembers it.
+func (s *etlSource) repeated(key uint64) bool {
+	if s.seen[key] {
+		return true
+	}
+	if s.seen == nil {
+		s.seen = map[uint64]bool{}
+	}
+	if len(s.seenOrder) >= maxSeenPackets {
+		delete(s.seen, s.seenOrder[0])
+		s.seenOrder = s.seenOrder[1:]
+	}
+	s.seen[key] = true
+	s.seenOrder = append(s.seenOrder, key)
+	return false
 }
 
 // startETL prepares r to read an ETL trace; its first bytes are in r.buf.
@@ -147,6 +188,8 @@ func (s *etlSource) next(r *Reader, f *Frame) error {
 			return fmt.Errorf("capture: %w", err)
 		}
 		ev := &s.ev
+		s.counted = false
+		s.learnProcess()
 		switch {
 		case ev.Provider == providerPktMon && (ev.ID == 160 || ev.ID == 170):
 			if s.pktmon(r, f) {
@@ -162,10 +205,59 @@ func (s *etlSource) next(r *Reader, f *Frame) error {
 		default:
 			s.count()
 		}
+		if s.all && s.counted {
+			s.event(r, f)
+			return nil
+		}
+	}
+}
+
+// SetAllEvents makes an ETL trace return every event, not only those that carry packets: an event without
+// a packet becomes a frame of link type LinkTypeETLEvent whose Data is the event's user data and whose
+// Event describes it (Event.Packet false), in file order among the packets. Call it before the first
+// Next. NetMon NetEvent frames are always returned; other formats have no such events.
+func (r *Reader) SetAllEvents(on bool) {
+	if s, ok := r.alt.(*etlSource); ok {
+		s.all = on
+	}
+}
+
+// event turns the current event, which carries no packet, into a frame.
+func (s *etlSource) event(r *Reader, f *Frame) {
+	s.header()
+	ev := &s.ev
+	data := ev.UserData
+	pid := knownPID(ev.ProcessID)
+	*f = Frame{Data: data[:len(data):len(data)], OrigLen: len(data), TimeNS: FileTimeToUnixNano(ev.Time),
+		LinkType: LinkTypeETLEvent, Offset: int64(ev.Buffer)<<32 | int64(ev.Offset), ProcessID: pid, Process: s.pids[pid], Event: &s.info}
+	f.Interface = s.iface(r, 3, 0, LinkTypeETLEvent, "ETW events", "ETW events that carry no packet")
+}
+
+// learnProcess records the image name of a process from a kernel process event (a system record of the
+// process group, or a classic event of the kernel Process provider): start, rundown start and end.
+func (s *etlSource) learnProcess() {
+	ev := &s.ev
+	var ptr64 bool
+	switch {
+	case ev.Provider == (etl.GUID{}) && (ev.Kind == etl.HeaderSystem32 || ev.Kind == etl.HeaderSystem64) && isProcessHook(ev.HookID):
+		ptr64 = ev.Kind == etl.HeaderSystem64
+	case ev.Provider == providerKernelProcess && (ev.Opcode == 1 || ev.Opcode == 3 || ev.Opcode == 4):
+		ptr64 = ev.Kind == etl.HeaderFull64 || ev.Kind == etl.HeaderInstance64 || ev.Kind == etl.HeaderEvent64 && ev.Flags&0x20 == 0
+	default:
+		return
+	}
+	if pid, name, ok := parseProcessEvent(ev.UserData, ev.Version, ptr64); ok {
+		if s.pids == nil {
+			s.pids = map[uint32]string{}
+		}
+		if len(s.pids) < maxProcessNames {
+			s.pids[pid] = name
+		}
 	}
 }
 
 func (s *etlSource) count() {
+	s.counted = true
 	s.others[s.ev.Provider]++
 	s.otherN++
 }
@@ -195,8 +287,13 @@ func (s *etlSource) finish() {
 	}
 	if s.packets == 0 {
 		s.notes = append(s.notes, fmt.Sprintf("this ETL trace holds no packet events (no Microsoft-Windows-PktMon or NDIS-PacketCapture packets); its %d events come from: %s", s.otherN, b.String()))
+		if !s.all && s.otherN > 0 {
+			s.notes = append(s.notes, "list --all-events shows the events")
+		}
+	} else if s.otherN > 0 && s.all {
+		s.notes = append(s.notes, fmt.Sprintf("%d packet events and %d other events read, from: %s", s.packets, s.otherN, b.String()))
 	} else if s.otherN > 0 {
-		s.notes = append(s.notes, fmt.Sprintf("%d packet events read; %d other events not shown, from: %s", s.packets, s.otherN, b.String()))
+		s.notes = append(s.notes, fmt.Sprintf("%d packet events read; %d other events not shown (list --all-events shows them), from: %s", s.packets, s.otherN, b.String()))
 	}
 	if s.r.Skipped > 0 {
 		s.notes = append(s.notes, fmt.Sprintf("%d records could not be parsed and were skipped", s.r.Skipped))
@@ -234,7 +331,8 @@ func (s *etlSource) header() {
 	s.info = EventInfo{
 		Provider: ev.Provider.String(), ProviderName: providerName(ev.Provider),
 		ID: ev.ID, Version: ev.Version, Channel: ev.Channel, Level: ev.Level, Opcode: ev.Opcode,
-		Task: ev.Task, Keywords: ev.Keywords, ThreadID: ev.ThreadID, Processor: ev.Processor,
+		Task: ev.Task, Keywords: ev.Keywords, ThreadID: ev.ThreadID, ProcessID: ev.ProcessID, Processor: ev.Processor,
+		Kind: ev.Kind, HookID: ev.HookID,
 	}
 }
 
@@ -289,6 +387,7 @@ func (s *etlSource) pktmon(r *Reader, f *Frame) bool {
 	in.OriginalSize = uint32(le.Uint16(b[30:]))
 	in.LoggedSize = uint32(le.Uint16(b[32:]))
 	in.ComponentName = s.components[in.Component]
+	in.Repeat = s.repeated(in.PktGroupID<<16 ^ uint64(in.PktNumber))
 	in.Direction = pktmonDirection(dir)
 	in.IfIndex = uint32(in.Component)
 	data := b[fixed:]
@@ -299,7 +398,8 @@ func (s *etlSource) pktmon(r *Reader, f *Frame) bool {
 	name := fmt.Sprintf("pktmon component %d", in.Component)
 	*f = Frame{Data: data[:len(data):len(data)], OrigLen: max(int(in.OriginalSize), len(data)), TimeNS: FileTimeToUnixNano(s.ev.Time),
 		LinkType: lt, Offset: int64(s.ev.Buffer)<<32 | int64(s.ev.Offset), Flags: uint32(in.Direction),
-		ProcessID: s.ev.ProcessID, Event: in}
+		ProcessID: knownPID(s.ev.ProcessID), Event: in}
+	f.Process = s.pids[f.ProcessID]
 	f.Interface = s.iface(r, 1, uint32(in.Component), lt, name, in.ComponentName)
 	s.packets++
 	return true
@@ -352,6 +452,7 @@ func (s *etlSource) ndis(r *Reader, f *Frame) bool {
 			s.fragLink = LinkTypeRaw
 		}
 		s.fragTime = s.ev.Time
+		s.fragPID = s.ev.ProcessID
 		s.frag = s.frag[:0]
 		s.fragActive = true
 	}
@@ -367,7 +468,8 @@ func (s *etlSource) ndis(r *Reader, f *Frame) bool {
 	lt := s.fragLink
 	*f = Frame{Data: s.frag[:len(s.frag):len(s.frag)], OrigLen: len(s.frag), TimeNS: FileTimeToUnixNano(s.fragTime),
 		LinkType: lt, Offset: int64(s.ev.Buffer)<<32 | int64(s.ev.Offset), Flags: uint32(in.Direction),
-		ProcessID: s.ev.ProcessID, Event: in}
+		ProcessID: knownPID(s.fragPID), Event: in}
+	f.Process = s.pids[f.ProcessID]
 	if lt != LinkTypeIEEE80211 {
 		if l := ipTotalLength(s.frag, lt); l > len(s.frag) {
 			f.OrigLen = l // truncation is not recorded: the IP header says how long the packet was

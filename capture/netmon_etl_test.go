@@ -151,11 +151,14 @@ func FuzzETLFrames(f *testing.F) {
 	if data, err := os.ReadFile(demikernelETL); err == nil {
 		f.Add(data)
 	}
+	ndis, _ := ndisTrace()
+	f.Add(ndis)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := NewReader(strings.NewReader(string(data)))
 		if err != nil {
 			return
 		}
+		r.SetAllEvents(len(data)%2 == 0)
 		var fr Frame
 		for i := 0; i < 1<<16; i++ {
 			if err := r.Next(&fr); err != nil {

@@ -111,7 +111,11 @@ func (d *Decoder) DecodeTo(f *capture.Frame, p *Packet) {
 	p.Data = f.Data
 	p.Event, p.Process, p.ProcessID = f.Event, f.Process, f.ProcessID
 	if f.Event != nil {
-		p.push(ProtoETW, 0, 0, 0, 0)
+		end := 0
+		if !f.Event.Packet {
+			end = len(p.Data) // an event without a packet: its user data are the message
+		}
+		p.push(ProtoETW, 0, 0, end, 0)
 	}
 
 	pr, ok := byLinkType[f.LinkType]

@@ -74,6 +74,8 @@ const (
 	DiagHTTPSlow
 	DiagHTTPCutShort
 	DiagHTTPRedirect
+	DiagHTTPReassemblyCap
+	DiagHTTPConflictingLength
 	DiagDNSRetransQuery
 	DiagDNSRetransResponse
 	DiagDNSNXDomain
@@ -86,7 +88,7 @@ const (
 type diagInfo struct {
 	sev      Severity
 	category string
-	text     string // the sentence; "#" is replaced by N and "@" by the related frame number
+	text     string // the sentence; "##" is replaced by "#N", "#" by N and "@" by the related frame number
 }
 
 var diagInfos = [numDiagCodes]diagInfo{
@@ -118,6 +120,8 @@ var diagInfos = [numDiagCodes]diagInfo{
 	DiagHTTPSlow:               {SevWarning, "http", "Slow HTTP response: # ms after the request in frame @"},
 	DiagHTTPCutShort:           {SevWarning, "http", "HTTP message cut short: the stream ended # bytes before its end"},
 	DiagHTTPRedirect:           {SevNote, "http", "HTTP redirect # (request in frame @)"},
+	DiagHTTPReassemblyCap:      {SevWarning, "http", "HTTP message too large to reassemble: the memory cap was reached at # bytes"},
+	DiagHTTPConflictingLength:  {SevWarning, "http", "HTTP message framing is ambiguous: conflicting Content-Length headers, or Content-Length with Transfer-Encoding"},
 	DiagDNSRetransQuery:        {SevWarning, "dns", "DNS query retransmission of frame @"},
 	DiagDNSRetransResponse:     {SevWarning, "dns", "DNS response retransmission of frame @"},
 	DiagDNSNXDomain:            {SevWarning, "dns", "No such name (NXDOMAIN) in reply to the query in frame @"},
@@ -182,7 +186,7 @@ func (p *Packet) AppendMessage(dst []byte, d Diag) []byte {
 	text := diagInfos[d.Code].text
 	if d.Frame == 0 {
 		// No related frame is known: drop the clause that would name it.
-		for _, clause := range []string{" of frame @", " in frame @"} {
+		for _, clause := range []string{" (request in frame @)", " after the request in frame @", " of frame @", " in frame @"} {
 			if i := strings.Index(text, clause); i >= 0 {
 				text = text[:i] + text[i+len(clause):]
 			}
@@ -196,6 +200,8 @@ func (p *Packet) AppendMessage(dst []byte, d Diag) []byte {
 			dst = append(dst, '#')
 			dst = strconv.AppendUint(dst, uint64(d.N), 10)
 			i++
+		case text[i] == '#':
+			dst = strconv.AppendUint(dst, uint64(d.N), 10)
 		default:
 			dst = append(dst, text[i])
 		}

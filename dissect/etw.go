@@ -27,7 +27,8 @@ import (
 //     whatever context the packet is processed in), so they are a hint, not a fact.
 
 func init() {
-	register(ProtoETW, protocol{name: "ETW", filter: "etw", long: "Event Tracing for Windows event", tree: etwTree})
+	register(ProtoETW, protocol{name: "ETW", filter: "etw", long: "Event Tracing for Windows event", summary: etwSummary, tree: etwTree})
+	byLinkType[capture.LinkTypeETLEvent] = ProtoNone // the ETW layer pushed by Decode is the whole message
 	register(ProtoNetEvent, protocol{name: "NetEvent", filter: "netevent", long: "Network Monitor Event (ETW)", decode: decodeNetEvent, summary: netEventSummary, tree: netEventTree})
 	byLinkType[capture.LinkTypeNetMonEvent] = ProtoNetEvent
 }
@@ -111,7 +112,7 @@ type etwView struct {
 func (p *Packet) etw() (v etwView) {
 	if e := p.Event; e != nil {
 		return etwView{provider: e.Provider, name: e.ProviderName, id: e.ID, task: e.Task, version: e.Version, level: e.Level,
-			opcode: e.Opcode, chann: e.Channel, keywords: e.Keywords, pid: p.ProcessID, tid: e.ThreadID, ok: true}
+			opcode: e.Opcode, chann: e.Channel, keywords: e.Keywords, pid: e.ProcessID, tid: e.ThreadID, ok: true}
 	}
 	if l := p.Find(ProtoNetEvent); l != nil {
 		if e, ok := parseNetEvent(p.LayerBytes(l)); ok {
@@ -164,17 +165,24 @@ var directionNames = func(v uint64) string {
 }
 
 var (
-	fETW          = reg(field.Info{Abbrev: "etw", Name: "Event Tracing for Windows", Type: field.Protocol}, protoPresent(ProtoETW))
-	fNetEvent     = reg(field.Info{Abbrev: "netevent", Name: "Network Monitor Event", Type: field.Protocol}, protoPresent(ProtoNetEvent))
-	fETWProvider  = reg(field.Info{Abbrev: "etw.provider", Name: "Provider ID", Type: field.String, Blurb: "the ETW provider GUID"}, etwS(func(v *etwView) string { return v.provider }))
-	fETWProvName  = reg(field.Info{Abbrev: "etw.provider_name", Name: "Provider name", Type: field.String}, etwS(func(v *etwView) string { return v.name }))
-	fETWID        = reg(field.Info{Abbrev: "etw.id", Name: "Event ID", Type: field.Uint}, etwU(func(v *etwView) uint64 { return uint64(v.id) }))
-	fETWVersion   = reg(field.Info{Abbrev: "etw.version", Name: "Event version", Type: field.Uint}, etwU(func(v *etwView) uint64 { return uint64(v.version) }))
-	fETWLevel     = reg(field.Info{Abbrev: "etw.level", Name: "Level", Type: field.Uint}, etwU(func(v *etwView) uint64 { return uint64(v.level) }))
-	fETWOpcode    = reg(field.Info{Abbrev: "etw.opcode", Name: "Opcode", Type: field.Uint}, etwU(func(v *etwView) uint64 { return uint64(v.opcode) }))
-	fETWTask      = reg(field.Info{Abbrev: "etw.task", Name: "Task", Type: field.Uint}, etwU(func(v *etwView) uint64 { return uint64(v.task) }))
-	fETWKeywords  = reg(field.Info{Abbrev: "etw.keywords", Name: "Keywords", Type: field.Uint, Base: field.Hex, Bits: 64}, etwU(func(v *etwView) uint64 { return v.keywords }))
-	fETWPID       = reg(field.Info{Abbrev: "etw.pid", Name: "Process ID", Type: field.Uint, Blurb: "the event header's process id; for packet events often not the sender's"}, etwU(func(v *etwView) uint64 { return uint64(v.pid) }))
+	fETW         = reg(field.Info{Abbrev: "etw", Name: "Event Tracing for Windows", Type: field.Protocol}, protoPresent(ProtoETW))
+	fNetEvent    = reg(field.Info{Abbrev: "netevent", Name: "Network Monitor Event", Type: field.Protocol}, protoPresent(ProtoNetEvent))
+	fETWProvider = reg(field.Info{Abbrev: "etw.provider", Name: "Provider ID", Type: field.String, Blurb: "the ETW provider GUID"}, etwS(func(v *etwView) string { return v.provider }))
+	fETWProvName = reg(field.Info{Abbrev: "etw.provider_name", Name: "Provider name", Type: field.String}, etwS(func(v *etwView) string { return v.name }))
+	fETWID       = reg(field.Info{Abbrev: "etw.id", Name: "Event ID", Type: field.Uint}, etwU(func(v *etwView) uint64 { return uint64(v.id) }))
+	fETWVersion  = reg(field.Info{Abbrev: "etw.version", Name: "Event version", Type: field.Uint}, etwU(func(v *etwView) uint64 { return uint64(v.version) }))
+	fETWLevel    = reg(field.Info{Abbrev: "etw.level", Name: "Level", Type: field.Uint}, etwU(func(v *etwView) uint64 { return uint64(v.level) }))
+	fETWOpcode   = reg(field.Info{Abbrev: "etw.opcode", Name: "Opcode", Type: field.Uint}, etwU(func(v *etwView) uint64 { return uint64(v.opcode) }))
+	fETWTask     = reg(field.Info{Abbrev: "etw.task", Name: "Task", Type: field.Uint}, etwU(func(v *etwView) uint64 { return uint64(v.task) }))
+	fETWKeywords = reg(field.Info{Abbrev: "etw.keywords", Name: "Keywords", Type: field.Uint, Base: field.Hex, Bits: 64}, etwU(func(v *etwView) uint64 { return v.keywords }))
+	fETWPID      = reg(field.Info{Abbrev: "etw.pid", Name: "Process ID", Type: field.Uint, Blurb: "the event header's process id; for packet events often not the sender's"}, etwU(func(v *etwView) uint64 { return uint64(v.pid) }))
+	fETWHookID   = reg(field.Info{Abbrev: "etw.hook_id", Name: "Hook ID", Type: field.Uint, Base: field.Hex, Bits: 16, Blurb: "the group (high byte) and type of an ETW system record, which has no provider GUID"},
+		func(p *Packet, dst []field.Value) []field.Value {
+			if e := p.Event; e != nil && isSystemRecord(e.Kind) {
+				dst = append(dst, field.Value{U: uint64(e.HookID)})
+			}
+			return dst
+		})
 	fETWTID       = reg(field.Info{Abbrev: "etw.tid", Name: "Thread ID", Type: field.Uint}, etwU(func(v *etwView) uint64 { return uint64(v.tid) }))
 	fETWDirection = reg(field.Info{Abbrev: "etw.direction", Name: "Direction", Type: field.Uint, Names: directionNames, Blurb: "1 inbound (received), 2 outbound (sent)"},
 		func(p *Packet, dst []field.Value) []field.Value {
@@ -199,7 +207,9 @@ var (
 		})
 	fETWUserLen = reg(field.Info{Abbrev: "etw.user_data_len", Name: "User data length", Type: field.Uint},
 		func(p *Packet, dst []field.Value) []field.Value {
-			if l := p.Find(ProtoNetEvent); l != nil {
+			if p.Event != nil && !p.Event.Packet {
+				dst = append(dst, field.Value{U: uint64(len(p.Data))})
+			} else if l := p.Find(ProtoNetEvent); l != nil {
 				if e, ok := parseNetEvent(p.LayerBytes(l)); ok {
 					dst = append(dst, field.Value{U: uint64(e.userLen)})
 				}
@@ -208,7 +218,11 @@ var (
 		})
 	fETWUserData = reg(field.Info{Abbrev: "etw.user_data", Name: "User data", Type: field.Bytes},
 		func(p *Packet, dst []field.Value) []field.Value {
-			if l := p.Find(ProtoNetEvent); l != nil {
+			if p.Event != nil && !p.Event.Packet {
+				if len(p.Data) > 0 {
+					dst = append(dst, field.Value{B: p.Data})
+				}
+			} else if l := p.Find(ProtoNetEvent); l != nil {
 				if e, ok := parseNetEvent(p.LayerBytes(l)); ok && e.user != nil {
 					dst = append(dst, field.Value{B: e.user})
 				}
@@ -219,8 +233,10 @@ var (
 	fPktGroup      = reg(field.Info{Abbrev: "pktmon.pkt_group_id", Name: "Packet group id", Type: field.Uint, Blurb: "the same value on every appearance of one packet"}, pktU(func(e *capture.EventInfo) uint64 { return e.PktGroupID }))
 	fPktNumber     = reg(field.Info{Abbrev: "pktmon.pkt_number", Name: "Packet number", Type: field.Uint}, pktU(func(e *capture.EventInfo) uint64 { return uint64(e.PktNumber) }))
 	fPktAppearance = reg(field.Info{Abbrev: "pktmon.appearance", Name: "Appearance", Type: field.Uint, Blurb: "1 for the packet's first appearance in the stack, then 2, 3, …"}, pktU(func(e *capture.EventInfo) uint64 { return uint64(e.Appearance) }))
-	fPktComponent  = reg(field.Info{Abbrev: "pktmon.component", Name: "Component id", Type: field.Uint}, pktU(func(e *capture.EventInfo) uint64 { return uint64(e.Component) }))
-	fPktCompName   = reg(field.Info{Abbrev: "pktmon.component_name", Name: "Component name", Type: field.String},
+	fPktRepeat     = reg(field.Info{Abbrev: "pktmon.repeat", Name: "Repeated appearance", Type: field.Bool, Blurb: "1 when the same packet (group id and packet number) was already logged at another component; TCP analysis, HTTP and DNS pairing leave it alone"},
+		pktU(func(e *capture.EventInfo) uint64 { return b2u(e.Repeat) }))
+	fPktComponent = reg(field.Info{Abbrev: "pktmon.component", Name: "Component id", Type: field.Uint}, pktU(func(e *capture.EventInfo) uint64 { return uint64(e.Component) }))
+	fPktCompName  = reg(field.Info{Abbrev: "pktmon.component_name", Name: "Component name", Type: field.String},
 		func(p *Packet, dst []field.Value) []field.Value {
 			if p.Event != nil && p.Event.PktMon && p.Event.ComponentName != "" {
 				dst = append(dst, field.Value{B: []byte(p.Event.ComponentName)})
@@ -235,19 +251,17 @@ var (
 	fPktDropRsn  = reg(field.Info{Abbrev: "pktmon.drop_reason", Name: "Drop reason", Type: field.Uint}, pktU(func(e *capture.EventInfo) uint64 { return uint64(e.DropReason) }))
 	fPktDropLoc  = reg(field.Info{Abbrev: "pktmon.drop_location", Name: "Drop location", Type: field.Uint}, pktU(func(e *capture.EventInfo) uint64 { return uint64(e.DropLocation) }))
 
-	fProcessName = reg(field.Info{Abbrev: "frame.process_name", Name: "Process name", Type: field.String, Blurb: "the process the trace attributes the frame to (NetMon process table); a hint, not a fact"},
+	fProcessName = reg(field.Info{Abbrev: "frame.process_name", Name: "Process name", Type: field.String, Blurb: "the image name of the process the trace attributes the frame to (NetMon's process table, or the kernel's process events in the trace for the event header's process id); a hint, not a fact: packet events are logged in whatever context handles the packet"},
 		func(p *Packet, dst []field.Value) []field.Value {
 			if p.Process != "" {
 				dst = append(dst, field.Value{B: []byte(p.Process)})
 			}
 			return dst
 		})
-	fProcessID = reg(field.Info{Abbrev: "frame.process_id", Name: "Process ID", Type: field.Uint, Blurb: "the process id the trace records for the frame; a hint, not a fact"},
+	fProcessID = reg(field.Info{Abbrev: "frame.process_id", Name: "Process ID", Type: field.Uint, Blurb: "the process id the trace records for the frame (NetMon's process table, the ETW event header; absent when it is 0 or 0xFFFFFFFF); a hint, not a fact: packet events are logged in whatever context handles the packet"},
 		func(p *Packet, dst []field.Value) []field.Value {
 			if p.ProcessID != 0 {
 				dst = append(dst, field.Value{U: uint64(p.ProcessID)})
-			} else if v := p.etw(); v.ok && p.Event == nil {
-				dst = append(dst, field.Value{U: uint64(v.pid)})
 			}
 			return dst
 		})
@@ -268,15 +282,29 @@ func etwTree(p *Packet, i int, t *Tree) {
 	if e == nil {
 		return
 	}
-	n := t.Proto("Event Tracing for Windows: "+e.ProviderName+", event "+strconv.Itoa(int(e.ID)), "etw", 0, 0)
+	n := t.Proto("Event Tracing for Windows: "+string(appendETWName(nil, e)), "etw", 0, int(p.Layers[i].End))
 	t.Add(n, fETWProvider, field.Value{B: []byte(e.Provider)}, 0, 0)
 	t.Add(n, fETWProvName, field.Value{B: []byte(e.ProviderName)}, 0, 0)
 	t.Add(n, fETWID, field.Value{U: uint64(e.ID)}, 0, 0)
 	t.Add(n, fETWVersion, field.Value{U: uint64(e.Version)}, 0, 0)
 	t.Add(n, fETWLevel, field.Value{U: uint64(e.Level)}, 0, 0)
+	t.Add(n, fETWOpcode, field.Value{U: uint64(e.Opcode)}, 0, 0)
+	t.Add(n, fETWTask, field.Value{U: uint64(e.Task)}, 0, 0)
 	t.Add(n, fETWKeywords, field.Value{U: e.Keywords}, 0, 0)
-	t.Add(n, fETWPID, field.Value{U: uint64(p.ProcessID)}, 0, 0).Label = "Process ID: " + strconv.FormatUint(uint64(p.ProcessID), 10) + " (logged in the context that handled the packet: not necessarily its sender)"
+	if isSystemRecord(e.Kind) {
+		t.Add(n, fETWHookID, field.Value{U: uint64(e.HookID)}, 0, 0)
+	}
+	pid := t.Add(n, fETWPID, field.Value{U: uint64(e.ProcessID)}, 0, 0)
+	if e.Packet {
+		pid.Label = "Process ID: " + strconv.FormatUint(uint64(e.ProcessID), 10) + " (logged in the context that handled the packet: not necessarily its sender)"
+	}
 	t.Add(n, fETWTID, field.Value{U: uint64(e.ThreadID)}, 0, 0)
+	if !e.Packet {
+		t.Add(n, fETWUserLen, field.Value{U: uint64(len(p.Data))}, 0, 0)
+		if len(p.Data) > 0 {
+			t.Add(n, fETWUserData, field.Value{B: p.Data}, 0, len(p.Data))
+		}
+	}
 	if e.Packet {
 		t.Add(n, fETWDirection, field.Value{U: uint64(e.Direction)}, 0, 0)
 		t.Add(n, fETWIfIndex, field.Value{U: uint64(e.IfIndex)}, 0, 0)
@@ -289,6 +317,9 @@ func etwTree(p *Packet, i int, t *Tree) {
 		t.Add(m, fPktGroup, field.Value{U: e.PktGroupID}, 0, 0)
 		t.Add(m, fPktNumber, field.Value{U: uint64(e.PktNumber)}, 0, 0)
 		t.Add(m, fPktAppearance, field.Value{U: uint64(e.Appearance)}, 0, 0)
+		if e.Repeat {
+			t.Add(m, fPktRepeat, field.Value{U: 1}, 0, 0).Label = "[Repeated appearance: this packet was logged at another component before; not analyzed again]"
+		}
 		t.Add(m, fPktComponent, field.Value{U: uint64(e.Component)}, 0, 0)
 		if e.ComponentName != "" {
 			t.Add(m, fPktCompName, field.Value{B: []byte(e.ComponentName)}, 0, 0)
@@ -354,3 +385,63 @@ func netEventTree(p *Packet, i int, t *Tree) {
 		t.Add(n, fETWUserData, field.Value{B: e.user}, off+len(b)-len(e.user), len(e.user))
 	}
 }
+
+// isSystemRecord reports whether an ETL record kind is a system or PerfInfo record: no provider GUID,
+// a hook id instead (the values of etl.HeaderSystem32 … etl.HeaderCompact64, etl.HeaderPerfInfo32/64).
+func isSystemRecord(kind uint8) bool {
+	return kind >= 0x01 && kind <= 0x04 || kind == 0x10 || kind == 0x11
+}
+
+// appendETWName appends the provider of an ETL event and its id: "Microsoft-Windows-PktMon event 160",
+// or for a system record its hook id.
+func appendETWName(dst []byte, e *capture.EventInfo) []byte {
+	dst = append(dst, e.ProviderName...)
+	if isSystemRecord(e.Kind) {
+		dst = fmt.Appendf(dst, " hook 0x%04x", e.HookID)
+		if e.HookID == 0 {
+			dst = append(dst, " (logfile header)"...)
+		}
+		return dst
+	}
+	dst = append(dst, " event "...)
+	return strconv.AppendUint(dst, uint64(e.ID), 10)
+}
+
+// etwSummary is the summary of an ETL event that carries no packet (capture.Reader.SetAllEvents), or of a
+// packet event whose packet decoded to nothing, in the words of a NetEvent's: provider, event id, opcode,
+// process id and the size of the user data (of the packet).
+func etwSummary(p *Packet, i int, dst []byte) []byte {
+	e := p.Event
+	if e == nil {
+		return dst
+	}
+	dst = appendETWName(dst, e)
+	dst = append(dst, ", opcode "...)
+	dst = strconv.AppendUint(dst, uint64(e.Opcode), 10)
+	dst = append(dst, ", PID "...)
+	dst = strconv.AppendUint(dst, uint64(e.ProcessID), 10)
+	dst = append(dst, ", "...)
+	dst = strconv.AppendUint(dst, uint64(len(p.Data)), 10)
+	if e.Packet { // a packet event whose packet did not decode
+		return append(dst, " bytes of packet"...)
+	}
+	return append(dst, " bytes of user data"...)
+}
+
+// processNote is the reliability note of the process items of the details tree.
+const processNote = " [as the trace records it: a hint, not a fact; packet events are logged in whatever context handles the packet]"
+
+// processTree adds the process the trace attributes the frame to (frame.process_name, frame.process_id)
+// to the frame's item, with the note on its reliability.
+func processTree(p *Packet, t *Tree, n *Node) {
+	if p.Process != "" {
+		t.Add(n, fProcessName, field.Value{B: []byte(p.Process)}, 0, 0).Label = "Process name: " + p.Process + processNote
+	}
+	if p.ProcessID != 0 {
+		t.Add(n, fProcessID, field.Value{U: uint64(p.ProcessID)}, 0, 0).Label = "Process ID: " + strconv.FormatUint(uint64(p.ProcessID), 10) + processNote
+	}
+}
+
+// Repeated reports whether the packet is a PktMon packet already logged at another component of the
+// stack (capture.EventInfo.Repeat): the same packet, not a retransmission. Analyzers leave it alone.
+func (p *Packet) Repeated() bool { return p.Event != nil && p.Event.Repeat }

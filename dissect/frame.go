@@ -92,5 +92,6 @@ func frameTree(p *Packet, t *Tree) {
 	if p.Comment != nil {
 		t.Add(n, fFrameComment, field.Value{B: p.Comment}, 0, 0)
 	}
+	processTree(p, t, n)
 	t.Add(n, fFrameProtocols, field.Value{B: p.appendProtocols(nil)}, 0, 0)
 }

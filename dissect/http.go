@@ -3,6 +3,7 @@ package dissect
 import (
 	"bytes"
 	"strconv"
+	"unsafe"
 
 	"github.com/wirelens/wirelens/field"
 )
@@ -55,12 +56,35 @@ func (p *Packet) AddHTTP(msg []byte, hdr int) *HTTPInfo {
 	}
 	k := p.nHTTP
 	p.nHTTP++
-	p.app[k] = msg
 	l := &p.Layers[p.N]
 	p.N++
 	*l = Layer{Proto: ProtoHTTP, Buf: uint8(2 + k), Aux: uint8(k), Off: 0, Hdr: int32(min(hdr, len(msg))), End: int32(len(msg))}
+	// A message that lies in the frame (or in its reassembled IP datagram) is addressed there, so that
+	// its tree items point at the frame's bytes; a message reassembled from several segments keeps its own
+	// buffer.
+	if off, ok := subslice(p.Data, msg); ok {
+		l.Buf, l.Off = 0, int32(off)
+	} else if off, ok := subslice(p.reasm, msg); ok {
+		l.Buf, l.Off = 1, int32(off)
+	} else {
+		p.app[k] = msg
+	}
+	l.End = l.Off + int32(len(msg))
 	p.HTTP[k] = HTTPInfo{}
 	return &p.HTTP[k]
+}
+
+// subslice reports whether b lies inside buf, and where.
+func subslice(buf, b []byte) (int, bool) {
+	if len(buf) == 0 || len(b) == 0 {
+		return 0, false
+	}
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(buf)))
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	if p < start || p+uintptr(len(b)) > start+uintptr(len(buf)) {
+		return 0, false
+	}
+	return int(p - start), true
 }
 
 // HTTPLayers returns the number of HTTP messages attached to the packet.
@@ -529,8 +553,13 @@ func httpTree(p *Packet, i int, t *Tree) {
 			gen(fHTTPRequestIn, field.Value{U: uint64(h.RequestIn)})
 		}
 	}
-	if body := len(b) - int(l.Hdr); body > 0 {
-		t.Text(root, "File Data: "+strconv.Itoa(body)+" bytes", int(l.Hdr), body)
+	if body := h.BodyLen; body > 0 {
+		kept := len(b) - int(l.Hdr)
+		label := "File Data: " + strconv.Itoa(body) + " bytes"
+		if kept < body {
+			label += " (not kept: only the message head is kept for a body of known length)"
+		}
+		t.Text(root, label, int(l.Hdr), max(kept, 0))
 	}
 	if h.Truncated {
 		t.Expert(root, "warning", "The message body is cut short")
@@ -564,13 +593,16 @@ var httpStatusNames = map[int]string{
 	511: "Network Authentication Required",
 }
 
-// MessageBytes returns the bytes of the k-th HTTP message of the frame (the buffer that tree nodes with
-// Buf "message" refer to), or nil.
+// MessageBytes returns the bytes of the k-th HTTP message of the frame, or nil. Tree nodes with Buf
+// "message" refer to it (a message reassembled from several segments); a message that lies in the frame
+// is addressed in the frame's bytes instead.
 func (p *Packet) MessageBytes(k int) []byte {
-	if k < 0 || k >= p.nHTTP {
-		return nil
+	for i := 0; i < p.N; i++ {
+		if l := &p.Layers[i]; l.Proto == ProtoHTTP && int(l.Aux) == k {
+			return p.LayerBytes(l)
+		}
 	}
-	return p.app[k]
+	return nil
 }
 
 // HTTPHead is the start line and the main headers of a message, as byte slices into the message.
@@ -583,11 +615,15 @@ type HTTPHead struct {
 	UserAgent, Authorization, Authenticate []byte
 	ContentLength                          int64 // -1 when absent or invalid
 	Chunked                                bool
+	// Ambiguous is set when the framing can be read two ways (request smuggling): Content-Length
+	// headers that disagree, or Content-Length together with Transfer-Encoding (RFC 9112 §6.3).
+	Ambiguous bool
 }
 
 // ParseHTTPHead reads the head of a message (msg from its first byte, hdr the head's length).
 func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
 	h := HTTPHead{ContentLength: -1}
+	clSeen, teSeen := false, false
 	httpWalk(msg, hdr, func(ln *httpLine) bool {
 		switch ln.kind {
 		case httpLineStart:
@@ -621,13 +657,20 @@ func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
 			case equalFold(name, "www-authenticate"):
 				h.Authenticate = v
 			case equalFold(name, "content-length"):
-				if n, ok := parseStrtoll(v); ok {
-					h.ContentLength = n
-				} else {
-					h.ContentLength = -1
+				n, ok := parseStrtoll(v)
+				if !ok {
+					n = -1
 				}
+				if clSeen && n != h.ContentLength || teSeen {
+					h.Ambiguous = true
+				}
+				h.ContentLength, clSeen = n, true
 			case equalFold(name, "transfer-encoding"):
 				h.Chunked = httpChunkedCoding(v)
+				if clSeen {
+					h.Ambiguous = true
+				}
+				teSeen = true
 			}
 		}
 		return true

@@ -68,6 +68,18 @@ type HTTPStep struct {
 	// Aborted is set when Wireshark would stop with an exception inside the header lines (a line
 	// without a colon at the very end of the data): the message is shown but not paired.
 	Aborted bool
+	// BodyStart is, with a desegmentation request, the offset where the message's body starts once its
+	// head is complete; 0 while the head is not complete.
+	BodyStart int
+}
+
+// HTTPNeed is the desegmentation request left by DissectHTTPPDUs: the message at Off needs Need more
+// bytes (or an HTTPNeed constant); Need 0: none.
+type HTTPNeed struct {
+	Off, Need int
+	// BodyStart is where the message's body starts, 0 while its head is incomplete (then more data only
+	// changes the answer once it holds an end of line).
+	BodyStart int
 }
 
 // httpFindLineEnd returns the length of the line starting at off in b and the offset after its end of
@@ -267,6 +279,8 @@ func parseHexSize(b []byte) (uint64, bool) {
 	for i < len(b) && hexVal(b[i]) >= 0 {
 		if v < 1<<60 {
 			v = v<<4 | uint64(hexVal(b[i]))
+		} else {
+			v = ^uint64(0) // C saturates an overflowing conversion
 		}
 		i++
 	}
@@ -294,18 +308,18 @@ func hexVal(c byte) int {
 // httpNeed is the result of Wireshark's req_resp_hdrs_do_reassembly: need == 0 when the message at off
 // is complete in b (or cannot be completed), else the number of bytes it still needs (or an HTTPNeed
 // constant).
-func httpNeed(b []byte, off int, body, untilFIN bool) int {
+func httpNeed(b []byte, have, off int, body, untilFIN bool) (need, bodyStart int) {
 	next := off
 	clFound, ctRPC, chunked := false, false, false
 	var cl int32
 	for {
 		if next >= len(b) {
-			return HTTPNeedOneMoreSegment
+			return HTTPNeedOneMoreSegment, 0
 		}
 		save := next
 		n, nx := httpFindLineEnd(b, next, true)
 		if n < 0 {
-			return HTTPNeedOneMoreSegment
+			return HTTPNeedOneMoreSegment, 0
 		}
 		next = nx
 		if n == 0 {
@@ -343,18 +357,19 @@ func httpNeed(b []byte, off int, body, untilFIN bool) int {
 			}
 		}
 	}
+	bodyStart = next
 	if !body {
-		return 0
+		return 0, bodyStart
 	}
 	switch {
 	case chunked:
 		for {
 			if next >= len(b) {
-				return HTTPNeedOneMoreSegment
+				return HTTPNeedOneMoreSegment, bodyStart
 			}
 			n, chunkOff := httpFindLineEnd(b, next, true)
 			if n < 0 {
-				return HTTPNeedOneMoreSegment
+				return HTTPNeedOneMoreSegment, bodyStart
 			}
 			line := b[next : next+n]
 			if i := bytes.IndexByte(line, ';'); i >= 0 {
@@ -362,33 +377,33 @@ func httpNeed(b []byte, off int, body, untilFIN bool) int {
 			}
 			size, ok := parseHexSize(line)
 			if !ok || size > 1<<31 {
-				return 0
+				return 0, bodyStart
 			}
 			if size == 0 {
 				if n, _ := httpFindLineEnd(b, chunkOff, true); n < 0 {
-					return HTTPNeedOneMoreSegment
+					return HTTPNeedOneMoreSegment, bodyStart
 				}
-				return 0
+				return 0, bodyStart
 			}
 			if len(b)-next > int(size) {
 				next = chunkOff + int(size) + 2
 			} else {
-				return HTTPNeedOneMoreSegment
+				return HTTPNeedOneMoreSegment, bodyStart
 			}
 		}
 	case clFound:
 		if cl >= 128*1024 {
 			if ctRPC || bytes.HasPrefix(b, []byte("RPC_IN_DATA")) || bytes.HasPrefix(b, []byte("RPC_OUT_DATA")) {
-				return 0
+				return 0, bodyStart
 			}
 		}
-		if int64(len(b)-next) < int64(cl) {
-			return int(int64(cl) - int64(len(b)-next))
+		if int64(have-next) < int64(cl) {
+			return int(int64(cl) - int64(have-next)), bodyStart
 		}
 	case untilFIN:
-		return HTTPNeedUntilFIN
+		return HTTPNeedUntilFIN, bodyStart
 	}
-	return 0
+	return 0, bodyStart
 }
 
 // DissectHTTP dissects the message at off in b, as Wireshark 4.0's dissect_http_message does for one
@@ -396,7 +411,14 @@ func httpNeed(b []byte, off int, body, untilFIN bool) int {
 // only when the frame was cut by the snapshot length); canDesegment says the TCP layer can collect
 // more data for it (the whole segment was captured); endOfStream says the segment carries a FIN.
 // st is the conversation's state, updated as the dissector does.
+//
+// A reassembled message whose body was counted but not kept (package analysis keeps only the head of a
+// message with a Content-Length) is passed with have > len(b): the body checks use have.
 func DissectHTTP(st *HTTPConvState, b []byte, off, reported int, endOfStream, canDesegment bool) HTTPStep {
+	return dissectHTTP(st, b, len(b), off, reported, endOfStream, canDesegment)
+}
+
+func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStream, canDesegment bool) HTTPStep {
 	orig := off
 	var r HTTPStep
 	r.Len = -1
@@ -439,8 +461,8 @@ func DissectHTTP(st *HTTPConvState, b []byte, off, reported int, endOfStream, ca
 					body = false
 				}
 			}
-			if need := httpNeed(b[:min(len(b), reported)], off, body, typ == HTTPResponse); need != 0 {
-				r.NeedOff, r.Need = off, need
+			if need, bodyStart := httpNeed(b[:min(len(b), reported)], max(have, min(len(b), reported)), off, body, typ == HTTPResponse); need != 0 {
+				r.NeedOff, r.Need, r.BodyStart = off, need, bodyStart
 				return r
 			}
 		}
@@ -520,7 +542,7 @@ func DissectHTTP(st *HTTPConvState, b []byte, off, reported int, endOfStream, ca
 	}
 
 	// The body.
-	data := len(b) - off
+	data := max(have, len(b)) - off
 	switch {
 	case clValid && !te:
 		if int64(data) > cl {
@@ -554,22 +576,25 @@ func DissectHTTP(st *HTTPConvState, b []byte, off, reported int, endOfStream, ca
 // DissectHTTPPDUs dissects the messages of one buffer in turn, as Wireshark's dissect_http_on_stream,
 // calling emit for each message or Continuation shown. It returns the desegmentation request of the
 // last message (Need 0: none).
-func DissectHTTPPDUs(st *HTTPConvState, b []byte, reported int, endOfStream, canDesegment bool, emit func(start int, s HTTPStep)) (needOff, need int) {
+//
+// have is the logical length of the data (see DissectHTTP); pass len(b) for bytes that are all present.
+// With a request for a known number of bytes, the last result is the message's body start.
+func DissectHTTPPDUs(st *HTTPConvState, b []byte, have, reported int, endOfStream, canDesegment bool, emit func(start int, s HTTPStep)) HTTPNeed {
 	off := 0
 	for off < reported && off < len(b) && !st.Switched {
-		s := DissectHTTP(st, b, off, reported, endOfStream, canDesegment)
+		s := dissectHTTP(st, b, have, off, reported, endOfStream, canDesegment)
 		if s.Layer {
 			emit(off, s)
 		}
 		if s.Need != 0 {
-			return s.NeedOff, s.Need
+			return HTTPNeed{s.NeedOff, s.Need, s.BodyStart}
 		}
 		if s.Len <= 0 || s.Aborted {
 			break
 		}
 		off += s.Len
 	}
-	return 0, 0
+	return HTTPNeed{}
 }
 
 func httpResponseCode(line []byte) int {
@@ -698,3 +723,10 @@ func httpHeaderValue(line []byte, colon int) []byte {
 }
 
 func equalFold(b []byte, s string) bool { return len(b) == len(s) && hasPrefixFold(b, s) }
+
+// HTTPStartLine classifies a line as Wireshark's is_http_request_or_reply does (see httpLineType): a
+// request, a response or a notification start line, or not one.
+func HTTPStartLine(line []byte) (HTTPType, bool) {
+	t, _, ok := httpLineType(line)
+	return t, ok
+}

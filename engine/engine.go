@@ -26,6 +26,9 @@ type Options struct {
 	NoHTTPOperations bool
 	// OnHTTP, if set, is called with each finished HTTP operation.
 	OnHTTP func(op *analysis.HTTPOperation)
+	// AllEvents makes an ETL trace give its events that carry no packet as messages too
+	// (capture.Reader.SetAllEvents).
+	AllEvents bool
 }
 
 // Trace is an open trace being read frame by frame.
@@ -103,6 +106,7 @@ func open(path string, o Options) (*Trace, error) {
 	if err != nil {
 		return nil, err
 	}
+	f.SetAllEvents(o.AllEvents)
 	t := &Trace{path: path, file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), http: analysis.NewHTTPStreams(), dns: analysis.NewDNSPairing()}
 	t.http.OnOperation = func(op *analysis.HTTPOperation) {
 		if o.OnHTTP != nil {
@@ -192,6 +196,9 @@ func (t *Trace) setErr(err error) {
 func (t *Trace) analyze(p *dissect.Packet) {
 	t.tcp.Observe(p)
 	t.udp.Observe(p)
+	if p.Repeated() {
+		return // a PktMon packet already seen at another component: HTTP and DNS take it once
+	}
 	t.http.Observe(p)
 	t.dns.Observe(p)
 	if t.late != nil {

@@ -27,9 +27,11 @@ const (
 type batch struct {
 	pkts  [batchFrames]dissect.Packet
 	reasm [batchFrames][]byte // each packet's copy of its reassembled IP payload, reused
-	n     int
-	arena []byte // the frames' bytes, when the reader reuses its buffer
-	err   error  // the reader's error after the n frames (io.EOF at the end), or nil
+	// events holds each packet's copy of its frame's ETW metadata (the reader reuses its own).
+	events [batchFrames]capture.EventInfo
+	n      int
+	arena  []byte // the frames' bytes, when the reader reuses its buffer
+	err    error  // the reader's error after the n frames (io.EOF at the end), or nil
 }
 
 // batches keeps the batches of closed traces for the next trace (a command or a test may open many small
@@ -117,6 +119,10 @@ func (t *Trace) produce(pl *pipeline) {
 			if !b.keep(&fr) {
 				pending = true
 				break
+			}
+			if fr.Event != nil {
+				b.events[b.n] = *fr.Event
+				fr.Event = &b.events[b.n]
 			}
 			p := &b.pkts[b.n]
 			t.dec.DecodeTo(&fr, p)

@@ -138,6 +138,10 @@ type Stats struct {
 	CapReached int   // times a memory cap forced a flush
 }
 
+// Next returns the sequence number of the next byte the direction will deliver, and whether it has
+// seen a segment yet.
+func (d *Direction) Next() (uint32, bool) { return d.next, d.started }
+
 // Stats returns the direction's counters.
 func (d *Direction) Stats() Stats {
 	s := d.stats

@@ -43,7 +43,7 @@ const (
 	HeaderInstance64  = 0x15
 	bufferHeaderSize  = 0x48
 	bufferCompressed  = 0x40
-	maxBufferSize     = 64 << 20
+	maxBufferSize     = 16 << 20 // ETW sessions allocate buffers of at most 16 MiB (EVENT_TRACE_PROPERTIES.BufferSize)
 	eventHeaderSize   = 80
 	extItemHeaderSize = 8
 )

@@ -24,6 +24,7 @@ const (
 // scripts/tshark-http-goldens.sh, one pass, frames matching the filter "http"): which frames hold HTTP,
 // requests and responses (the filters http, http.request, http.response), and each field on the union of
 // the frames either tool shows as HTTP. It prints the table and fails below 99 % overall.
+// -agree.show=frames lists the frames only one tool shows as HTTP.
 func TestHTTPAgreement(t *testing.T) {
 	if _, err := os.Stat(corpusDir); err != nil {
 		t.Skipf("the shared capture corpus is not at %s: %v", corpusDir, err)
@@ -75,6 +76,10 @@ func TestHTTPAgreement(t *testing.T) {
 		bad := 0
 		for _, k := range keys {
 			w, g := want[k], got[k]
+			if *showField == "frames" && (w == nil) != (g == nil) && shown < *showMax {
+				shown++
+				t.Logf("%s frame %d: HTTP in tshark %v, in wirelens %v", cols[0], k, w != nil, g != nil)
+			}
 			for s := 0; s < 3; s++ {
 				inW, inG := w != nil, g != nil
 				if s > 0 {

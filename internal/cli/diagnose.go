@@ -7,16 +7,19 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wirelens/wirelens/analysis"
+	"github.com/wirelens/wirelens/engine"
 )
 
 func diagnoseCmd(g *globals) *cobra.Command {
 	var format, filterText string
+	var slow float64
 	c := &cobra.Command{
 		Use:   "diagnose FILE",
 		Short: "Tell what went wrong in a trace, worst first",
 		Long: "Read the whole trace and report, worst first: connection attempts that failed (never answered or\n" +
 			"refused), connections reset mid-way, connections with loss (retransmissions, segments not captured,\n" +
-			"duplicate ACKs, zero windows) and malformed frames. Every finding names its frames and a filter that\n" +
+			"duplicate ACKs, zero windows), HTTP errors (5xx, 4xx), requests left unanswered, slow responses and\n" +
+			"redirect chains that end badly, DNS failures, and malformed frames. Every finding names its frames and a filter that\n" +
 			"selects them (wirelens list FILE -f FILTER). A clean trace says so in one line.",
 		Example: "  wirelens diagnose trace.pcap\n  wirelens diagnose trace.pcap --format json",
 		Args:    cobra.ExactArgs(1),
@@ -30,12 +33,20 @@ func diagnoseCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			t, err := openTrace(path)
+			report := analysis.NewHTTPReport(int64(slow * 1e9))
+			t, err := openTraceOpts(path, engine.Options{NoHTTPOperations: true, OnHTTP: func(op *analysis.HTTPOperation) {
+				// With -f, the operations of the streams selected so far (the selection grows as the
+				// trace is read).
+				if sel.all || sel.tcp[uint32(op.Stream)] {
+					report.Add(op)
+				}
+			}})
 			if err != nil {
 				return err
 			}
 			defer t.Close()
-			facts := analysis.TraceFacts{}
+			t.HTTP().Slow = report.Slow
+			facts := analysis.TraceFacts{HTTP: report}
 			var readErr error
 			for {
 				p, err := t.Next()
@@ -51,6 +62,7 @@ func diagnoseCmd(g *globals) *cobra.Command {
 					facts.Malformed = append(facts.Malformed, uint32(p.Num))
 				}
 			}
+			report.CutShort = t.HTTP().CutShort
 			facts.DNS = t.DNS().Report(func(tcp bool, s uint32) bool { return sel.all || tcp && sel.tcp[s] || !tcp && sel.udp[s] })
 			d := analysis.Diagnose(sel.keep(t.Conversations()), facts)
 			w := bufio.NewWriter(g.stdout)
@@ -82,5 +94,6 @@ func diagnoseCmd(g *globals) *cobra.Command {
 	}
 	c.Flags().StringVar(&format, "format", "table", "output format: table (a report), csv or json")
 	c.Flags().StringVarP(&filterText, "filter", "f", "", "display filter: diagnose only the conversations (and malformed frames) it selects")
+	c.Flags().Float64Var(&slow, "slow", 1, "HTTP response time in seconds above which a response counts as slow")
 	return c
 }

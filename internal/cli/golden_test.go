@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files of the diagnose and conversations tests")
+var update = flag.Bool("update", false, "rewrite the golden files of the diagnose, conversations and HTTP tests")
 
 // TestDiagnoseAndConversationsGolden runs diagnose and conversations on the TCP test captures and compares
 // the output with testdata/golden (refresh with go test ./internal/cli -update, then read the diff).

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -136,7 +137,7 @@ func opCells(op *analysis.HTTPOperation, start int64) [][]byte {
 		chain = strconv.AppendInt(nil, int64(op.Chain), 10)
 	}
 	notes := op.Notes
-	if op.RespFrame != 0 && op.TsharkRequestIn != op.ReqFrame {
+	if op.RespFrame != 0 && op.TsharkRequestIn != op.ReqFrame && !op.Recovered {
 		n := "tshark pairs the response with "
 		if op.TsharkRequestIn == 0 {
 			n += "no request"
@@ -190,6 +191,7 @@ func writeChains(g *globals, f format, ops []analysis.HTTPOperation, frames map[
 		}
 		byChain[op.Chain] = append(byChain[op.Chain], op)
 	}
+	slices.Sort(order)
 	for _, id := range order {
 		steps := byChain[id]
 		any := false

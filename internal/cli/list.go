@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelens/wirelens/capture"
 	"github.com/wirelens/wirelens/dissect"
+	"github.com/wirelens/wirelens/engine"
 	"github.com/wirelens/wirelens/field"
 )
 
@@ -19,6 +21,7 @@ type listOpts struct {
 	twoPass bool
 	filter  string
 	filterY string
+	events  bool
 }
 
 func listCmd(g *globals) *cobra.Command {
@@ -28,7 +31,10 @@ func listCmd(g *globals) *cobra.Command {
 		Short: "List the messages of a trace, one line each",
 		Long: "List the messages (frames) of a trace: number, time, source, destination, protocol and a summary.\n" +
 			"With --fields, print the given registry fields instead (see \"wirelens fields\"); a field that occurs\n" +
-			"several times in a frame prints its values joined with ','. FILE may be - for standard input.",
+			"several times in a frame prints its values joined with ','. FILE may be - for standard input.\n" +
+			"For a Windows trace (NetMon .cap, ETL) a process column follows the protocol: the image name and id of\n" +
+			"the process the trace attributes the message to, where it says (frame.process_name, frame.process_id);\n" +
+			"packet events are logged in whatever context handles the packet, so it is a hint, not a fact.",
 		Example: "  wirelens list trace.pcapng\n" +
 			"  wirelens list trace.pcap --fields frame.number,ip.src,tcp.srcport,tcp.flags --format csv\n" +
 			"  wirelens list trace.pcap -f 'tcp.port == 80 or tcp.port == 443'",
@@ -42,6 +48,7 @@ func listCmd(g *globals) *cobra.Command {
 	c.Flags().BoolVarP(&o.twoPass, "two-pass", "2", false, "read the file twice so that diagnostics only the whole trace can give (a SYN never answered) show on their frame")
 	c.Flags().StringVarP(&o.filter, "filter", "f", "", "display filter in Wireshark's language: list only the frames it selects")
 	c.Flags().StringVarP(&o.filterY, "display-filter", "Y", "", "same as --filter (tshark's spelling)")
+	c.Flags().BoolVar(&o.events, "all-events", false, "ETL traces: list the ETW events that carry no packet too, as messages (etw.* fields), in file order")
 	return c
 }
 
@@ -88,14 +95,19 @@ func runList(g *globals, o *listOpts, path string) error {
 	if err != nil {
 		return err
 	}
-	t, err := openTraceWith(path, o.twoPass)
+	t, err := openTraceOpts(path, engine.Options{TwoPass: o.twoPass, AllEvents: o.events})
 	if err != nil {
 		return err
 	}
 	defer t.Close()
+	process := ids == nil && hasProcesses(t.Reader().Format())
+	if process {
+		cols = append(cols[:5], append([]column{{name: "process", width: 20}}, cols[5:]...)...)
+	}
 	w := newRowWriter(g.stdout, f, cols)
 	cells := make([][]byte, len(cols))
 	bufs := make([][]byte, len(cols))
+	var pbuf []byte
 	var vals []field.Value
 	n := 0
 	var readErr error
@@ -121,7 +133,14 @@ func runList(g *globals, o *listOpts, path string) error {
 			}
 		} else {
 			bufs = defaultCells(bufs, p, o.time, f == fmtTable)
-			copy(cells, bufs)
+			if process {
+				pbuf = appendProcess(pbuf[:0], p)
+				copy(cells, bufs[:5])
+				cells[5] = pbuf
+				copy(cells[6:], bufs[5:])
+			} else {
+				copy(cells, bufs)
+			}
 		}
 		w.row(cells)
 	}
@@ -167,6 +186,27 @@ func defaultCells(b [][]byte, p *dissect.Packet, timeMode string, table bool) []
 		b[7] = p.AppendMessage(b[7], d)
 	}
 	return b
+}
+
+// hasProcesses reports whether traces of a format may name the process of a message (Message Analyzer's
+// ProcessName column): NetMon's process table and NetEvent headers, ETW event headers.
+func hasProcesses(f capture.Format) bool {
+	return f == capture.FormatNetMon || f == capture.FormatETL
+}
+
+// appendProcess appends the process column: "name (pid)", the name or the pid alone, or nothing.
+func appendProcess(dst []byte, p *dissect.Packet) []byte {
+	dst = append(dst, p.Process...)
+	if p.ProcessID != 0 {
+		if p.Process != "" {
+			dst = append(dst, " ("...)
+		}
+		dst = strconv.AppendUint(dst, uint64(p.ProcessID), 10)
+		if p.Process != "" {
+			dst = append(dst, ')')
+		}
+	}
+	return dst
 }
 
 func appendInt(dst []byte, n int) []byte {

@@ -10,11 +10,13 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wirelens/wirelens/dissect"
+	"github.com/wirelens/wirelens/engine"
 )
 
 type showOpts struct {
 	hex    bool
 	format string
+	events bool
 }
 
 func showCmd(g *globals) *cobra.Command {
@@ -31,6 +33,7 @@ func showCmd(g *globals) *cobra.Command {
 	}
 	c.Flags().BoolVar(&o.hex, "hex", false, "add the bytes of each frame as a hex dump")
 	c.Flags().StringVar(&o.format, "format", "table", "output format: table (an indented tree), csv (one row per item) or json")
+	c.Flags().BoolVar(&o.events, "all-events", false, "ETL traces: number the ETW events that carry no packet as messages too, as list --all-events does")
 	return c
 }
 
@@ -96,7 +99,7 @@ func runShow(g *globals, o *showOpts, path string, sel []string) error {
 		return err
 	}
 	// Two passes when possible, so that diagnostics only the whole trace gives are listed too.
-	t, err := openTraceWith(path, path != "-")
+	t, err := openTraceOpts(path, engine.Options{TwoPass: path != "-", AllEvents: o.events})
 	if err != nil {
 		return err
 	}

@@ -291,18 +291,19 @@ func TestBrowserRedirect(t *testing.T) {
 	b.wait(fmt.Sprintf(`document.querySelector('#details-title').textContent === 'frame %d'`, want[0]))
 	// The response's bytes show the 302 in the hex pane's text column.
 	b.wait(`[...document.querySelectorAll('#hex .hexrow')].map(r => [...r.querySelectorAll('.a')].map(a => a.textContent).join('')).join('').includes('302 Found')`)
-	hasHTTP := eval[bool](b, `[...document.querySelectorAll('#tree .tnode')].some(n => n.dataset.field === 'http')`)
-	if hasHTTP {
-		// Expand the Server header of the response, as in Message Analyzer (Headers → Server).
-		eval[any](b, `(() => { const n = [...document.querySelectorAll('#tree .tnode')].find(n => n.dataset.field === 'http.server');
-			for (let p = n; p && p.id !== 'tree'; p = p.parentElement) if (p.classList && p.classList.contains('tnode')) p.classList.remove('closed');
-			n.querySelector('.tline').click(); return true; })()`)
-		b.wait(`document.querySelector('#tree .tnode.sel').dataset.field === 'http.server' && document.querySelectorAll('#hex .b.hl').length > 0`)
-	} else {
-		t.Log("no HTTP layer in the details tree yet (HTTP dissection not in this tree): Server header not checked")
-		// Selecting the TCP payload highlights its bytes instead.
-		eval[any](b, `(() => { const n = [...document.querySelectorAll('#tree .tnode')].find(n => n.dataset.field === 'tcp'); n.classList.remove('closed'); n.querySelector('.tline').click(); return true; })()`)
-		b.wait(`document.querySelectorAll('#hex .b.hl').length > 0`)
+	if !eval[bool](b, `[...document.querySelectorAll('#tree .tnode')].some(n => n.dataset.field === 'http')`) {
+		t.Fatal("the details tree of the 302 response has no HTTP layer")
+	}
+	// Expand the Server header of the response, as in Message Analyzer (Headers → Server): its bytes are
+	// highlighted in the hex pane, and they read "Server:".
+	eval[any](b, `(() => { const n = [...document.querySelectorAll('#tree .tnode')].find(n => n.dataset.field === 'http.server');
+		for (let p = n; p && p.id !== 'tree'; p = p.parentElement) if (p.classList && p.classList.contains('tnode')) p.classList.remove('closed');
+		n.querySelector('.tline').click(); return true; })()`)
+	b.wait(`document.querySelector('#tree .tnode.sel').dataset.field === 'http.server' && document.querySelectorAll('#hex .b.hl').length > 0`)
+	hl := eval[string](b, `(() => { const idx = new Set([...document.querySelectorAll('#hex .b.hl')].map(e => e.dataset.i));
+		return [...document.querySelectorAll('#hex .a')].filter(a => idx.has(a.dataset.i)).map(a => a.textContent).join(''); })()`)
+	if !strings.HasPrefix(hl, "Server:") {
+		t.Errorf("the Server header highlights bytes %q", hl)
 	}
 	// Clicking a byte selects the field that covers it: byte 12 is the EtherType.
 	b.run(chromedp.Click(chromedp.CSS(`#hex .b[data-i="12"]`)))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -93,9 +94,10 @@ func TestUploadCap(t *testing.T) {
 }
 
 type rowsAnswer struct {
-	Total int  `json:"total"`
-	Done  bool `json:"done"`
-	Rows  []struct {
+	Sorted bool `json:"sorted"`
+	Total  int  `json:"total"`
+	Done   bool `json:"done"`
+	Rows   []struct {
 		N       int    `json:"n"`
 		Rel     string `json:"rel"`
 		Src     string `json:"src"`
@@ -183,4 +185,83 @@ func TestRowsAgreeWithList(t *testing.T) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// TestSortByText sorts the list by source, destination and summary: addresses by their bytes, text as
+// text, ties in frame order, and descending reverses it.
+func TestSortByText(t *testing.T) {
+	s, _ := ui.New(ui.Options{})
+	defer s.Close()
+	if _, err := s.Open("../../testdata/wikipedia.pcap"); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	defer hs.Close()
+	if !s.WaitIndexed(1, time.Minute) {
+		t.Fatal("not indexed")
+	}
+	all := rowsOf(t, hs.URL, s.Token(), "")
+	for _, col := range []string{"source", "destination", "summary"} {
+		for _, desc := range []bool{false, true} {
+			var a rowsAnswer
+			q := "/api/rows?t=1&n=1000&sort=" + col
+			if desc {
+				q += "&desc=1"
+			}
+			for i := 0; i < 100; i++ {
+				a = rowsAnswer{}
+				apiGet(t, hs.URL, s.Token(), q, &a)
+				if a.Sorted {
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if !a.Sorted || len(a.Rows) != len(all.Rows) {
+				t.Fatalf("sort %s: sorted %v, %d rows of %d", col, a.Sorted, len(a.Rows), len(all.Rows))
+			}
+			key := func(i int) string {
+				r := a.Rows[i]
+				switch col {
+				case "source":
+					return r.Src
+				case "destination":
+					return r.Dst
+				}
+				return r.Summary
+			}
+			for i := 1; i < len(a.Rows); i++ {
+				c := compareKey(key(i-1), key(i), col != "summary")
+				if c == 0 {
+					c = a.Rows[i-1].N - a.Rows[i].N
+					if c > 0 {
+						c = 1
+					} else {
+						c = -1
+					}
+				}
+				if desc {
+					c = -c
+				}
+				if c > 0 {
+					t.Fatalf("sort %s desc=%v: row %d (%q, frame %d) before row %d (%q, frame %d)", col, desc, i-1, key(i-1), a.Rows[i-1].N, i, key(i), a.Rows[i].N)
+				}
+			}
+		}
+	}
+}
+
+func compareKey(a, b string, addr bool) int {
+	if addr {
+		x, errA := netip.ParseAddr(a)
+		y, errB := netip.ParseAddr(b)
+		switch {
+		case errA == nil && errB == nil:
+			return x.Compare(y)
+		case errA == nil:
+			return -1
+		case errB == nil:
+			return 1
+		}
+	}
+	return strings.Compare(a, b)
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"cmp"
 	"context"
+	"net/netip"
 	"slices"
 	"strconv"
 	"sync"
@@ -191,7 +192,64 @@ func (v *view) snapshot(tr *trace) (frames []uint32, total int, done bool, seen 
 }
 
 // sortKeys are the columns the list can be sorted by.
-var sortKeys = map[string]bool{"number": true, "time": true, "length": true, "protocol": true, "severity": true, "stream": true}
+var sortKeys = map[string]bool{"number": true, "time": true, "length": true, "protocol": true, "severity": true, "stream": true,
+	"source": true, "destination": true, "summary": true}
+
+// sortByText sorts frames by a text column: addresses compare by their bytes (as Wireshark sorts them),
+// other text as text, ties in frame order. The row text is read from the compressed blocks once.
+func sortByText(x *index, frames []uint32, col string, desc bool) {
+	type pair struct {
+		f uint32
+		k sortKey
+	}
+	ps := make([]pair, len(frames))
+	for i, f := range frames {
+		t := x.text(int(f) - 1)
+		k := sortKey{s: t.summary}
+		if col != "summary" {
+			k.s = t.src
+			if col == "destination" {
+				k.s = t.dst
+			}
+			if a, err := netip.ParseAddr(k.s); err == nil {
+				k.addr, k.isAddr = a, true
+			}
+		}
+		ps[i] = pair{f, k}
+	}
+	slices.SortStableFunc(ps, func(a, b pair) int {
+		c := a.k.compare(b.k)
+		if c == 0 {
+			c = cmp.Compare(a.f, b.f)
+		}
+		if desc {
+			c = -c
+		}
+		return c
+	})
+	for i := range ps {
+		frames[i] = ps[i].f
+	}
+}
+
+type sortKey struct {
+	s      string
+	addr   netip.Addr
+	isAddr bool
+}
+
+func (a sortKey) compare(b sortKey) int {
+	switch {
+	case a.isAddr && b.isAddr:
+		return a.addr.Compare(b.addr)
+	case a.isAddr != b.isAddr:
+		if a.isAddr {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Compare(a.s, b.s)
+}
 
 // order returns the view's frames sorted by a column (descending when desc), computing it once the view
 // is complete. It returns nil when the view is not complete yet.
@@ -216,6 +274,11 @@ func (v *view) order(tr *trace, col string, desc bool) []uint32 {
 		copy(s, frames)
 	}
 	x := tr.idx
+	if col == "source" || col == "destination" || col == "summary" {
+		sortByText(x, s, col, desc) // text takes the index lock itself
+		v.keepSorted(key, s)
+		return s
+	}
 	names := map[uint16]string{}
 	x.mu.RLock()
 	for id, n := range x.protos {
@@ -246,14 +309,19 @@ func (v *view) order(tr *trace, col string, desc bool) []uint32 {
 		return c
 	})
 	x.mu.RUnlock()
+	v.keepSorted(key, s)
+	return s
+}
+
+// keepSorted remembers one sorted copy of the view: memory stays bounded.
+func (v *view) keepSorted(key string, s []uint32) {
 	v.mu.Lock()
 	if v.sorted == nil {
 		v.sorted = map[string][]uint32{}
 	}
 	for k := range v.sorted {
-		delete(v.sorted, k) // keep one sorted copy per view: memory stays bounded
+		delete(v.sorted, k)
 	}
 	v.sorted[key] = s
 	v.mu.Unlock()
-	return s
 }

@@ -139,11 +139,11 @@ async function upload(file) {
 const COLS = [
   { key: "n", title: "No.", cls: "c-n", sort: "number" },
   { key: "time", title: "Time", cls: "c-time", sort: "time" },
-  { key: "src", title: "Source", cls: "c-src" },
-  { key: "dst", title: "Destination", cls: "c-dst" },
+  { key: "src", title: "Source", cls: "c-src", sort: "source" },
+  { key: "dst", title: "Destination", cls: "c-dst", sort: "destination" },
   { key: "proto", title: "Protocol", cls: "c-proto", sort: "protocol" },
   { key: "len", title: "Length", cls: "c-len", sort: "length" },
-  { key: "summary", title: "Summary", cls: "c-summary" },
+  { key: "summary", title: "Summary", cls: "c-summary", sort: "summary" },
   { key: "sev", title: "!", cls: "c-diag", sort: "severity" },
 ];
 
@@ -699,19 +699,38 @@ function renderDiag(d) {
   }
 }
 
+// appendRowsLater appends table rows in batches between frames, so that a pane with tens of thousands of
+// rows never blocks scrolling and typing; beyond max rows a note says how many were left out.
+const PANE_MAX_ROWS = 20000;
+function appendRowsLater(box, tb, items, makeRow) {
+  const n = Math.min(items.length, PANE_MAX_ROWS);
+  let i = 0;
+  const token = {};
+  box._rowsToken = token;
+  const step = () => {
+    if (box._rowsToken !== token) return; // the pane was redrawn
+    const end = Math.min(n, i + 500);
+    const frag = document.createDocumentFragment();
+    for (; i < end; i++) frag.append(makeRow(items[i]));
+    tb.append(frag);
+    if (i < n) requestAnimationFrame(step);
+    else if (items.length > n) box.append(el("div", { className: "empty" }, "first " + n.toLocaleString() + " of " + items.length.toLocaleString() + " shown; filter the message list to narrow them"));
+  };
+  step();
+}
+
 function renderConv(list) {
   const box = $("tab-conv");
   box.textContent = "";
   if (list.pending) { box.append(el("div", { className: "empty" }, "indexing…")); return; }
   if (!list.length) { box.append(el("div", { className: "empty" }, "no TCP or UDP conversations")); return; }
   const tb = el("tbody");
-  for (const c of list) {
-    tb.append(el("tr", { className: "click", "data-stream": c.stream, "data-proto": c.proto, title: "show this conversation's messages",
+  appendRowsLater(box, tb, list, (c) =>
+    el("tr", { className: "click", "data-stream": c.stream, "data-proto": c.proto, title: "show this conversation's messages",
       onclick: (e) => { showConversation(c.stream, c.proto === "udp"); if (c.proto === "tcp") loadSeq(c.stream, true); } },
       el("td", null, c.proto), el("td", null, c.stream), el("td", null, c.client), el("td", null, c.server),
       el("td", { className: "st-" + c.state }, c.state), el("td", null, c.history), el("td", null, c.start), el("td", null, c.duration),
       el("td", null, c.packets[0] + "/" + c.packets[1]), el("td", null, c.bytes[0] + "/" + c.bytes[1]), el("td", null, c.retrans), el("td", null, c.irtt)));
-  }
   const head = el("tr");
   for (const h of ["proto", "stream", "client", "server", "state", "history", "start", "duration", "pkts →/←", "bytes →/←", "retrans", "irtt"]) head.append(el("th", null, h));
   box.append(el("table", { className: "grid" }, el("thead", null, head), tb));
@@ -725,16 +744,17 @@ function renderHTTP(h) {
   if (!ops.length) { box.append(el("div", { className: "empty" }, "no HTTP operations")); return; }
   const tb = el("tbody");
   const start = (currentTrace() || {}).start || 0;
-  for (const o of ops) {
+  appendRowsLater(box, tb, ops, (o) => {
     const st = o.status ? String(o.status) : "";
     const rt = o.respTime && o.reqTime ? ((o.respTime - o.reqTime) / 1e6).toFixed(1) + " ms" : "";
-    tb.append(el("tr", { className: "click", "data-req": o.reqFrame, onclick: () => goToFrame(o.reqFrame) },
+    const first = o.reqFrame || o.respFrame;
+    return el("tr", { className: "click", "data-req": first, onclick: () => goToFrame(first) },
       el("td", null, o.chain ? "↳" + o.chain : ""), el("td", null, o.stream),
-      el("td", null, frameLinks([o.reqFrame])), el("td", null, o.respFrame ? frameLinks([o.respFrame]) : "—"),
+      el("td", null, o.reqFrame ? frameLinks([o.reqFrame]) : "—"), el("td", null, o.respFrame ? frameLinks([o.respFrame]) : "—"),
       el("td", null, o.method), el("td", null, o.host), el("td", { title: o.uri }, o.uri.length > 80 ? o.uri.slice(0, 80) + "…" : o.uri),
       el("td", { className: st ? "status-" + st[0] + "xx" : "" }, (st + " " + (o.phrase || "")).trim()),
-      el("td", null, rt), el("td", null, o.bodyLen), el("td", null, o.location), el("td", null, o.serverHeader), el("td", null, o.contentType), el("td", null, o.notes)));
-  }
+      el("td", null, rt), el("td", null, o.bodyLen), el("td", null, o.location), el("td", null, o.serverHeader), el("td", null, o.contentType), el("td", null, o.notes));
+  });
   const head = el("tr");
   for (const x of ["chain", "stream", "request", "response", "method", "host", "uri", "status", "time", "body", "location", "server", "type", "notes"]) head.append(el("th", null, x));
   box.append(el("table", { className: "grid" }, el("thead", null, head), tb));

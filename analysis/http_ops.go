@@ -1,0 +1,398 @@
+package analysis
+
+import (
+	"bytes"
+
+	"github.com/wirelens/wirelens/dissect"
+	"github.com/wirelens/wirelens/reassembly"
+)
+
+// The operations view reads HTTP from a proper reassembly of each stream (package reassembly: segments
+// in sequence order, retransmissions and out-of-order segments used, gaps reported), not from tshark's
+// desegmentation, which never gives retransmitted or out-of-order segments to HTTP and so loses messages
+// on a lossy link. Each direction has a streaming parser in the manner of Zeek's: it keeps a message's head
+// (up to opMaxHead), then counts the body off by Content-Length, chunked coding, or until the connection
+// closes, without keeping it. A gap inside a body of known length is counted through (the message is
+// complete, marked as having a gap); a gap anywhere else drops the message being read and the parser looks
+// for the next start line. Whether a response has a body is decided with the method of the request it
+// answers (the oldest one waiting, first in first out).
+
+const (
+	opMaxHead  = 64 << 10 // bytes of a message head kept
+	opMaxChunk = 1 << 10  // bytes of a chunk-size line kept
+	opMaxOOO   = 4 << 20  // out-of-order bytes buffered per direction
+	opMaxAll   = 64 << 20 // out-of-order bytes buffered over all streams
+)
+
+// Parser states.
+const (
+	opHead       = iota // reading a start line and headers
+	opBody              // counting a Content-Length body
+	opChunkSize         // reading a chunk-size line
+	opChunkData         // counting a chunk's data
+	opChunkEnd          // reading the CRLF after a chunk
+	opTrailer           // reading trailer lines after the last chunk
+	opUntilClose        // counting a body that ends with the connection
+	opSkipLine          // skipping the rest of a line that is not a start line
+)
+
+// opDir is one direction's streaming parser.
+type opDir struct {
+	state      int
+	head       []byte           // the message head read so far
+	line       []byte           // a chunk-size or trailer line read so far
+	remain     int64            // bytes left in a body or chunk
+	body       int64            // body bytes counted
+	gapped     bool             // the body had bytes missing from the capture
+	hd         dissect.HTTPHead // the parsed head, once complete
+	started    bool             // the message's start line was seen
+	firstFrame uint32           // the frame that brought the message's first line
+	frameNow   uint32           // the latest frame that carried bytes of the message being read, and its time
+	timeNow    int64
+	chunkFrame uint32 // the frame of the bytes being parsed, and its time
+	chunkTime  int64
+}
+
+// opStream is the operations view of one HTTP stream: its reassembly and two parsers.
+type opStream struct {
+	re   *reassembly.Stream
+	dirs [2]opDir
+	// The current packet while the reassembly delivers data (the sinks need it).
+	p *dissect.Packet
+	// times remembers the capture time of frames whose data waited behind a gap (delivered later).
+	times map[uint32]int64
+}
+
+// opFeed gives one TCP segment to the stream's operations parser.
+func (h *HTTPStreams) opFeed(p *dissect.Packet, s *httpStream, side int, seq, ack uint32, flags uint16, payload []byte, reported int) {
+	if s.ops == nil {
+		o := &opStream{}
+		sinks := reassembly.Sinks{
+			Data: func(dir int, frame uint32, data []byte) {
+				d := &s.ops.dirs[dir]
+				// A message belongs to the latest frame among those that carried its bytes: the one
+				// that completed it (a retransmission filling a hole, not the buffered segment after it).
+				t := h.frameTime(s, frame)
+				d.chunkFrame, d.chunkTime = frame, t
+				if d.frameNow == 0 || seqLT(d.frameNow, frame) {
+					d.frameNow, d.timeNow = frame, t
+				}
+				h.opData(s, dir, data)
+			},
+			Gap: func(dir int, frame uint32, seq uint32, missing int) { h.opGap(s, dir, missing) },
+		}
+		o.re = reassembly.NewStream(sinks, opMaxOOO, &h.opBudget)
+		s.ops = o
+	}
+	o := s.ops
+	o.p = p
+	rf := uint16(0)
+	if flags&dissect.TCPSyn != 0 {
+		rf |= reassembly.FlagSYN
+	}
+	if flags&dissect.TCPFin != 0 {
+		rf |= reassembly.FlagFIN
+	}
+	if flags&dissect.TCPAck != 0 {
+		o.re.Dir[1-side].Ack(uint32(p.Num), ack)
+	}
+	dir := &o.re.Dir[side]
+	next, started := dir.Next()
+	if started && seqLT(next, seq) && len(payload) > 0 && len(o.times) < 4096 {
+		// The segment waits behind a gap: remember its time for when it is delivered.
+		if o.times == nil {
+			o.times = map[uint32]int64{}
+		}
+		o.times[uint32(p.Num)] = p.TimeNS
+	}
+	dir.Add(uint32(p.Num), seq, rf, payload, reported)
+	if od := &o.dirs[side]; started && seqLT(next, seq) && len(payload) > 0 && startsMessage(payload) &&
+		(od.state == opHead || od.state == opBody && int64(seq-next) >= od.remain) {
+		// A message starts after bytes that were not captured, and none was being read (or the one
+		// being read ends inside the gap): as tshark does, read it now rather than wait for the gap to
+		// be given up.
+		dir.Ack(uint32(p.Num), seq)
+	}
+	if (flags&dissect.TCPFin != 0 || flags&dissect.TCPRst != 0) && o.dirs[side].state == opUntilClose {
+		h.opDone(s, side)
+	}
+	o.p = nil
+}
+
+// opClose ends a stream's parsers at the end of the trace: buffered segments are delivered, a body that
+// runs until the connection closes is complete.
+func (h *HTTPStreams) opClose(s *httpStream) {
+	o := s.ops
+	if o == nil {
+		return
+	}
+	o.p = nil
+	o.re.Close()
+	for side := range o.dirs {
+		if o.dirs[side].state == opUntilClose {
+			h.opDone(s, side)
+		}
+	}
+}
+
+// opGap handles bytes missing from the capture.
+func (h *HTTPStreams) opGap(s *httpStream, side int, missing int) {
+	d := &s.ops.dirs[side]
+	switch d.state {
+	case opBody:
+		// Bytes missing inside a body of known length are counted; if the body ends inside the gap,
+		// the message is complete and what follows the gap may start the next one.
+		n := min(int64(missing), d.remain)
+		d.remain -= n
+		d.body += n
+		d.gapped = true
+		if d.remain == 0 {
+			h.opDone(s, side)
+		}
+		return
+	case opChunkData:
+		if int64(missing) <= d.remain {
+			d.remain -= int64(missing)
+			d.body += int64(missing)
+			d.gapped = true
+			if d.remain == 0 {
+				d.state = opChunkEnd
+			}
+			return
+		}
+	case opUntilClose:
+		d.body += int64(missing)
+		d.gapped = true
+		return
+	}
+	// Anywhere else the message cannot be read: look for the next start line.
+	*d = opDir{state: opHead, head: d.head[:0], frameNow: d.chunkFrame, timeNow: d.chunkTime, chunkFrame: d.chunkFrame, chunkTime: d.chunkTime}
+}
+
+// opData parses contiguous bytes of one direction.
+func (h *HTTPStreams) opData(s *httpStream, side int, b []byte) {
+	d := &s.ops.dirs[side]
+	for len(b) > 0 {
+		switch d.state {
+		case opHead:
+			if !d.started && len(d.head) > 0 && startsMessage(b) {
+				// An unfinished first line (a keep-alive byte, junk) followed by a segment that starts a
+				// message: the message starts here.
+				d.head = d.head[:0]
+			}
+			n, done := d.readHead(b)
+			b = b[n:]
+			if done {
+				h.opHeadDone(s, side)
+			}
+		case opSkipLine:
+			i := bytes.IndexByte(b, '\n')
+			if i < 0 {
+				return
+			}
+			b = b[i+1:]
+			d.state = opHead
+		case opBody, opChunkData, opUntilClose:
+			n := int64(len(b))
+			if d.state != opUntilClose {
+				n = min(n, d.remain)
+				d.remain -= n
+			}
+			d.body += n
+			b = b[n:]
+			if d.state == opBody && d.remain == 0 {
+				h.opDone(s, side)
+			} else if d.state == opChunkData && d.remain == 0 {
+				d.state = opChunkEnd
+			}
+		case opChunkEnd:
+			// The CRLF after a chunk's data (lenient: any one end of line).
+			i := bytes.IndexByte(b, '\n')
+			if i < 0 {
+				d.body += int64(len(b))
+				return
+			}
+			d.body += int64(i + 1)
+			b = b[i+1:]
+			d.state = opChunkSize
+		case opChunkSize, opTrailer:
+			i := bytes.IndexByte(b, '\n')
+			take := len(b)
+			if i >= 0 {
+				take = i + 1
+			}
+			if len(d.line)+take <= opMaxChunk {
+				d.line = append(d.line, b[:take]...)
+			}
+			d.body += int64(take)
+			b = b[take:]
+			if i < 0 {
+				return
+			}
+			line := bytes.TrimRight(d.line, "\r\n")
+			d.line = d.line[:0]
+			if d.state == opTrailer {
+				if len(line) == 0 {
+					h.opDone(s, side)
+				}
+				continue
+			}
+			if j := bytes.IndexByte(line, ';'); j >= 0 {
+				line = line[:j]
+			}
+			size, ok := parseHex(bytes.TrimSpace(line))
+			switch {
+			case !ok:
+				// A bad chunk size ends the body (as Zeek's HTTP_bad_chunk_size).
+				h.opDone(s, side)
+			case size == 0:
+				d.state = opTrailer
+			default:
+				d.state, d.remain = opChunkData, size
+			}
+		}
+	}
+}
+
+func parseHex(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 15 {
+		return 0, false
+	}
+	var v int64
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			v = v<<4 | int64(c-'0')
+		case c >= 'a' && c <= 'f':
+			v = v<<4 | int64(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			v = v<<4 | int64(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
+}
+
+// readHead adds bytes to the head until the blank line that ends it. It returns the bytes used and
+// whether the head is complete. Empty lines before a start line are skipped; a first line that is not a
+// start line is skipped too (the parser resynchronises on the next line).
+func (d *opDir) readHead(b []byte) (int, bool) {
+	used := 0
+	for used < len(b) {
+		i := bytes.IndexByte(b[used:], '\n')
+		take := len(b) - used
+		if i >= 0 {
+			take = i + 1
+		}
+		if len(d.head)+take > opMaxHead {
+			// A head larger than the cap: drop the message, find the next one.
+			d.head = d.head[:0]
+			d.state = opSkipLine
+			return used + take, false
+		}
+		d.head = append(d.head, b[used:used+take]...)
+		used += take
+		if i < 0 {
+			return used, false
+		}
+		// A complete line: is it the first one, a blank one?
+		lineStart := bytes.LastIndexByte(d.head[:len(d.head)-1], '\n') + 1
+		line := bytes.TrimRight(d.head[lineStart:], "\r\n")
+		if lineStart == 0 {
+			if len(line) == 0 {
+				d.head = d.head[:0] // an empty line before the message
+				continue
+			}
+			if _, ok := httpStartLine(line); !ok {
+				// Not a start line (a capture that begins inside a body, data after a gap): the rest of
+				// this segment is skipped; a message may start with the next one.
+				d.head = d.head[:0]
+				return len(b), false
+			}
+			d.started = true
+			d.firstFrame = d.frameNow
+			continue
+		}
+		if len(line) == 0 {
+			return used, true
+		}
+	}
+	return used, false
+}
+
+// httpStartLine classifies a start line (request, response or notification).
+func httpStartLine(line []byte) (dissect.HTTPType, bool) { return dissect.HTTPStartLine(line) }
+
+// opHeadDone decides how the body of a message whose head is complete is delimited.
+func (h *HTTPStreams) opHeadDone(s *httpStream, side int) {
+	d := &s.ops.dirs[side]
+	d.hd = dissect.ParseHTTPHead(d.head, len(d.head))
+	hd := &d.hd
+	d.body, d.gapped = 0, false
+	noBody := false
+	switch hd.Type {
+	case dissect.HTTPResponse:
+		method := ""
+		if len(s.pending) > 0 {
+			method = s.pending[0].Method
+		}
+		noBody = method == "HEAD" || hd.Code/100 == 1 || hd.Code == 204 || hd.Code == 304 ||
+			(method == "CONNECT" && hd.Code/100 == 2)
+	case dissect.HTTPRequest, dissect.HTTPNotification:
+		noBody = !hd.Chunked && hd.ContentLength <= 0
+	}
+	switch {
+	case noBody:
+		h.opDone(s, side)
+	case hd.Chunked:
+		d.state = opChunkSize
+	case hd.ContentLength >= 0:
+		d.state, d.remain = opBody, hd.ContentLength
+		if d.remain == 0 {
+			h.opDone(s, side)
+		}
+	default:
+		d.state = opUntilClose
+	}
+}
+
+// opDone finishes the message being read: its operation is recorded on the current frame.
+func (h *HTTPStreams) opDone(s *httpStream, side int) {
+	d := &s.ops.dirs[side]
+	p := s.ops.p
+	h.operation(p, s, side, &d.hd, d.body, d.gapped, d.frameNow, d.timeNow)
+	// The bytes that follow in the same delivery belong to the same frame.
+	*d = opDir{state: opHead, head: d.head[:0], frameNow: d.frameNow, timeNow: d.timeNow, chunkFrame: d.chunkFrame, chunkTime: d.chunkTime}
+	d.frameNow, d.timeNow = d.chunkFrame, d.chunkTime
+}
+
+// startsMessage reports whether a segment begins like an HTTP start line: "HTTP/" or "ICY", or a method
+// followed by a space (only the first token is looked at, so a long request line costs nothing).
+func startsMessage(b []byte) bool {
+	if len(b) >= 2 && b[0] == 'M' && b[1] == '-' {
+		b = b[2:]
+	}
+	if bytes.HasPrefix(b, []byte("HTTP/")) || bytes.HasPrefix(b, []byte("ICY")) {
+		return true
+	}
+	n := bytes.IndexByte(b[:min(len(b), 20)], ' ')
+	if n <= 0 {
+		return false
+	}
+	_, ok := httpStartLine(b[:n+1])
+	return ok
+}
+
+// frameTime returns the capture time of a frame of the stream: the current packet's, or that of a
+// segment that waited behind a gap, which opFeed remembered.
+func (h *HTTPStreams) frameTime(s *httpStream, frame uint32) int64 {
+	o := s.ops
+	if o.p != nil && uint32(o.p.Num) == frame {
+		return o.p.TimeNS
+	}
+	if t, ok := o.times[frame]; ok {
+		return t
+	}
+	return s.lastTime
+}

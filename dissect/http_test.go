@@ -1,0 +1,130 @@
+package dissect
+
+import (
+	"encoding/base64"
+	"testing"
+
+	"github.com/wirelens/wirelens/field"
+)
+
+func TestDissectHTTPNeeds(t *testing.T) {
+	cases := []struct {
+		name     string
+		in       string
+		eos      bool
+		wantLen  int
+		wantNeed int
+	}{
+		{"complete request", "GET / HTTP/1.1\r\nHost: a\r\n\r\n", false, 27, 0},
+		{"head cut mid-line", "GET / HTTP/1.1\r\nHo", false, -1, HTTPNeedOneMoreSegment},
+		{"CR at the end", "GET / HTTP/1.1\r", false, -1, HTTPNeedOneMoreSegment},
+		{"body needs 5 more", "POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\n12345", false, -1, 5},
+		{"last Content-Length wins", "POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 4\r\n\r\n1234", false, 61, 0},
+		{"bad Content-Length ignored", "POST / HTTP/1.1\r\nContent-Length: 12x\r\n\r\n", false, 40, 0},
+		{"response until FIN", "HTTP/1.1 200 OK\r\n\r\nabc", false, -1, HTTPNeedUntilFIN},
+		{"response at FIN", "HTTP/1.1 200 OK\r\n\r\nabc", true, 22, 0},
+		{"204 has no body", "HTTP/1.1 204 No Content\r\n\r\n", false, 27, 0},
+		{"chunked needs more", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", false, -1, HTTPNeedOneMoreSegment},
+		{"chunked complete", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", false, 62, 0},
+		{"not HTTP", "\x16\x03\x01\x02\x00", false, -1, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var st HTTPConvState
+			s := DissectHTTP(&st, []byte(tc.in), 0, len(tc.in), tc.eos, true)
+			if s.Len != tc.wantLen || s.Need != tc.wantNeed {
+				t.Errorf("DissectHTTP(%q) = len %d need %d, want len %d need %d", tc.in, s.Len, s.Need, tc.wantLen, tc.wantNeed)
+			}
+		})
+	}
+}
+
+func TestHTTPHeuristicLineTypes(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		typ  HTTPType
+		ok   bool
+	}{
+		{"GET / HTTP/1.1", HTTPRequest, true}, {"get / HTTP/1.1", HTTPOther, false}, {"M-POST / HTTP/1.1", HTTPRequest, true},
+		{"HTTP/1.0 200 OK", HTTPResponse, true}, {"ICY 200 OK", HTTPResponse, true}, {"NOTIFY * HTTP/1.1", HTTPNotification, true},
+		{"RPC_IN_DATA /rpc HTTP/1.1", HTTPRequest, true}, {"GETX / HTTP/1.1", HTTPOther, false},
+	} {
+		typ, _, ok := httpLineType([]byte(tc.line))
+		if typ != tc.typ || ok != tc.ok {
+			t.Errorf("httpLineType(%q) = %v %v, want %v %v", tc.line, typ, ok, tc.typ, tc.ok)
+		}
+	}
+}
+
+func TestNTLMInAuthorization(t *testing.T) {
+	// An NTLMSSP AUTHENTICATE message (type 3) with domain "DOM", user "bob", host "PC" in UTF-16.
+	m := make([]byte, 64)
+	copy(m, ntlmSig)
+	m[8] = 3
+	strs := []string{"DOM", "bob", "PC"}
+	off := 64
+	var payload []byte
+	for i, s := range strs {
+		var u []byte
+		for _, r := range s {
+			u = append(u, byte(r), 0)
+		}
+		at := 28 + 8*i
+		m[at], m[at+2] = byte(len(u)), byte(len(u))
+		m[at+4] = byte(off)
+		off += len(u)
+		payload = append(payload, u...)
+	}
+	m[60] = 1 // NEGOTIATE_UNICODE
+	m = append(m, payload...)
+	b64 := []byte("NTLM ")
+	b64 = append(b64, []byte(base64Std(m))...)
+	msg := append([]byte("GET / HTTP/1.1\r\nAuthorization: "), b64...)
+	msg = append(msg, "\r\n\r\n"...)
+	var p Packet
+	p.AddHTTP(msg, len(msg))
+	p.HTTP[0].Type = HTTPRequest
+	for name, want := range map[string]string{"ntlmssp.messagetype": "0x00000003", "ntlmssp.auth.username": "bob", "ntlmssp.auth.domain": "DOM", "ntlmssp.auth.hostname": "PC"} {
+		if got := string(p.AppendField(nil, field.Lookup(name).ID, ',')); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// FuzzDissectHTTP runs the HTTP parser over arbitrary bytes with every flag combination, then builds
+// the fields and details tree of what it found.
+func FuzzDissectHTTP(f *testing.F) {
+	f.Add([]byte("GET / HTTP/1.1\r\nHost: a\r\nAuthorization: NTLM TlRMTVNTUAABAAAA\r\n\r\n"), uint8(0))
+	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 3\r\n\r\nff;x\r\nabc\r\n0\r\nT: 1\r\n\r\n"), uint8(3))
+	f.Add([]byte("\r\nPOST /x HTTP/1.1\r\nContent-Length: -1\r\n\r\n"), uint8(1))
+	f.Fuzz(func(t *testing.T, data []byte, flags uint8) {
+		var st HTTPConvState
+		st.SeenRequest = flags&4 != 0
+		reported := len(data)
+		if flags&8 != 0 {
+			reported += 100
+		}
+		var p Packet
+		DissectHTTPPDUs(&st, data, len(data), reported, flags&1 != 0, flags&2 != 0 && flags&8 == 0, func(start int, s HTTPStep) {
+			end := len(data)
+			if s.Len >= 0 {
+				end = start + s.Len
+			}
+			if end > len(data) || start > end || s.Hdr < 0 {
+				t.Fatalf("message [%d:%d] hdr %d outside %d bytes", start, end, s.Hdr, len(data))
+			}
+			if info := p.AddHTTP(data[start:end], s.Hdr); info != nil {
+				info.Type = s.Type
+			}
+		})
+		for _, in := range field.All("") {
+			if len(in.Abbrev) > 4 && (in.Abbrev[:4] == "http" || in.Abbrev[:4] == "ntlm") {
+				p.AppendField(nil, in.ID, ',')
+			}
+		}
+		_ = p.Tree()
+		p.AppendSummary(nil)
+	})
+}
+
+func base64Std(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
