@@ -410,7 +410,7 @@ func (h *HTTPStreams) segmentTshark(p *dissect.Packet, i int, s *httpStream, sid
 			have := d.total
 			buf := d.buf[:min(have, len(d.buf))]
 			var nd dissect.HTTPNeed
-			if d.headOpen && !d.sparse && bytes.IndexAny(buf[max(d.scanned-1, 0):], "\r\n") < 0 {
+			if d.headOpen && !d.sparse && !hasLineEnd(buf[max(d.scanned-1, 0):]) {
 				// The head still has no end of line: the answer is the same as last time.
 				nd = dissect.HTTPNeed{Off: 0, Need: dissect.HTTPNeedOneMoreSegment}
 			} else {
@@ -1007,3 +1007,6 @@ func absoluteURL(o *HTTPOperation, loc string) string {
 func FormatMS(ns int64) string {
 	return strconv.FormatFloat(float64(ns)/1e6, 'f', 3, 64)
 }
+
+// hasLineEnd reports whether b holds a CR or a LF.
+func hasLineEnd(b []byte) bool { return bytes.IndexByte(b, '\n') >= 0 || bytes.IndexByte(b, '\r') >= 0 }

@@ -99,6 +99,9 @@ func (p *Packet) ipv6PayloadLen(l *Layer) int {
 	b := p.LayerBytes(l)
 	plen := int(binary.BigEndian.Uint16(b[4:]))
 	if plen == 0 {
+		if b[6] != 0 {
+			return 0 // an offloaded length, taken literally as tshark 4.0 does
+		}
 		return int(l.End - l.Off - l.Hdr)
 	}
 	return plen - int(l.Hdr-40)
@@ -118,8 +121,14 @@ func decodeIPv6(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto,
 	}
 	plen := int(binary.BigEndian.Uint16(b[4:]))
 	end := off + 40 + plen
-	if plen == 0 || end > len(buf) {
-		// A jumbogram or offloaded length (0), or a packet cut by the snapshot length.
+	switch {
+	case plen == 0 && b[6] != 0:
+		// A length of 0 without a hop-by-hop header (where a jumbogram's length would be) is what a
+		// sender with TCP segmentation offload writes; tshark 4.0 takes it literally ("IPv6 payload length
+		// equals 0"): the payload is empty and the bytes after the header are a trailer.
+		end = off + 40
+	case plen == 0 || end > len(buf):
+		// A jumbogram, or a packet cut by the snapshot length.
 		end = len(buf)
 	}
 	// Walk the extension headers that belong to this layer.
@@ -167,6 +176,15 @@ func decodeIPv6(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto,
 		}
 	}
 	if nh == 59 { // no next header
+		return ProtoNone, 0
+	}
+	if plen == 0 && b[6] != 0 && flags&layerInError == 0 {
+		// The offloaded length taken literally (see above): the upper layer gets no bytes, and tshark
+		// 4.0 reports it malformed; what follows the header is a trailer.
+		if up := byIPProto[nh]; up != ProtoNone {
+			p.malformed(up, "IPv6 payload length equals 0 (maybe because of TCP segmentation offload)")
+		}
+		p.pushData(buf, off+pos, flags)
 		return ProtoNone, 0
 	}
 	return ipNext(p, nh, buf, off+pos, flags)
