@@ -87,6 +87,7 @@ const (
 type HTTPStreams struct {
 	streams  map[uint32]*httpStream
 	held     int64             // bytes held in reassembly buffers
+	servers  map[uint32]uint16 // server port of streams with a handshake and no state yet
 	opBudget reassembly.Budget // out-of-order bytes the operations view buffers, over all streams
 	capHit   int               // set by add when a PDU hits a cap: its size, for the frame's diagnostic (-1: none)
 	// OnOperation, if set, is called with each finished operation (a response arrived, or at Close a
@@ -105,14 +106,16 @@ type HTTPStreams struct {
 
 // NewHTTPStreams returns an HTTP analyzer.
 func NewHTTPStreams() *HTTPStreams {
-	return &HTTPStreams{streams: map[uint32]*httpStream{}, Slow: 1e9, late: map[uint32][]dissect.Diag{}}
+	return &HTTPStreams{streams: map[uint32]*httpStream{}, servers: map[uint32]uint16{}, Slow: 1e9, late: map[uint32][]dissect.Diag{}}
 }
 
 type httpStream struct {
 	id       uint32
 	srcAddr  netip.Addr // side 0 is the first packet's source
 	srcPort  uint16
-	addrs    [2]string // address:port of each side, formatted once
+	dstAddr  netip.Addr
+	dstPort  uint16
+	addrs    [2]string // address:port of each side, formatted when an operation first needs them
 	server   uint16
 	hasSrv   bool
 	heurFrom uint32 // the HTTP heuristic made HTTP the conversation's dissector from this frame on
@@ -192,9 +195,7 @@ func (h *HTTPStreams) stream(p *dissect.Packet, i int, c *dissect.TCPConv, src, 
 	a, _ := netip.AddrFromSlice(src)
 	if s == nil {
 		b, _ := netip.AddrFromSlice(dst)
-		s = &httpStream{id: c.Stream, srcAddr: a, srcPort: sp}
-		s.addrs[0] = netip.AddrPortFrom(a, sp).String()
-		s.addrs[1] = netip.AddrPortFrom(b, dp).String()
+		s = &httpStream{id: c.Stream, srcAddr: a, srcPort: sp, dstAddr: b, dstPort: dp}
 		for d := range s.dirs {
 			s.dirs[d].total = -1
 		}
@@ -299,7 +300,30 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 	if src == nil {
 		return
 	}
+	reported := p.TCPPayloadLen(l)
+	s := h.streams[c.Stream]
+	if s == nil {
+		// A stream has no state until it carries data: only the server port its handshake names is
+		// kept (tshark tries that port first), so connections that never carry data cost nothing.
+		if flags&dissect.TCPSyn != 0 {
+			port := dp
+			if flags&dissect.TCPAck != 0 {
+				port = sp
+			}
+			h.servers[c.Stream] = port
+		}
+		if reported == 0 {
+			if flags&(dissect.TCPRst|dissect.TCPFin) != 0 {
+				delete(h.servers, c.Stream)
+			}
+			return
+		}
+	}
 	s, side := h.stream(p, i, c, src, dst, sp, dp)
+	if port, ok := h.servers[c.Stream]; ok {
+		s.hasSrv, s.server = true, port
+		delete(h.servers, c.Stream)
+	}
 	if flags&dissect.TCPSyn != 0 {
 		s.hasSrv = true
 		if flags&dissect.TCPAck != 0 {
@@ -310,7 +334,6 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 	}
 	all := p.Bytes(l)
 	payload := all[min(int(l.Off+l.Hdr), len(all)):min(int(l.End), len(all))]
-	reported := p.TCPPayloadLen(l)
 	if len(payload) > reported {
 		payload = payload[:reported]
 	}
@@ -750,7 +773,7 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 		h.Requests++
 		op := &HTTPOperation{
 			Stream: int(s.id), ReqFrame: frame, ReqTime: now,
-			Client: s.addrs[side], Server: s.addrs[1-side],
+			Client: s.addr(side), Server: s.addr(1 - side),
 			Method: string(hd.Method), Host: string(hd.Host), URI: string(hd.URI), Version: string(hd.Version),
 			UserAgent: string(hd.UserAgent), Auth: authScheme(hd.Authorization),
 		}
@@ -786,7 +809,7 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 			op = s.pending[0]
 			s.pending = s.pending[1:]
 		} else {
-			op = &HTTPOperation{Stream: int(s.id), Client: s.addrs[1-side], Server: s.addrs[side], Notes: "no request"}
+			op = &HTTPOperation{Stream: int(s.id), Client: s.addr(1 - side), Server: s.addr(side), Notes: "no request"}
 			diag(dissect.Diag{Code: dissect.DiagHTTPNoRequest})
 		}
 		op.RespFrame, op.RespTime = frame, now
@@ -1010,3 +1033,15 @@ func FormatMS(ns int64) string {
 
 // hasLineEnd reports whether b holds a CR or a LF.
 func hasLineEnd(b []byte) bool { return bytes.IndexByte(b, '\n') >= 0 || bytes.IndexByte(b, '\r') >= 0 }
+
+// addr returns the address:port of one side of the stream (0: the first packet's source).
+func (s *httpStream) addr(side int) string {
+	if s.addrs[side] == "" {
+		if side == 0 {
+			s.addrs[0] = netip.AddrPortFrom(s.srcAddr, s.srcPort).String()
+		} else {
+			s.addrs[1] = netip.AddrPortFrom(s.dstAddr, s.dstPort).String()
+		}
+	}
+	return s.addrs[side]
+}

@@ -29,6 +29,9 @@ type Options struct {
 	// AllEvents makes an ETL trace give its events that carry no packet as messages too
 	// (capture.Reader.SetAllEvents).
 	AllEvents bool
+	// NoHTTP skips HTTP analysis altogether (no http.* fields, no operations): for commands that show
+	// neither, such as conversations, it saves the reassembly of every HTTP stream.
+	NoHTTP bool
 }
 
 // Trace is an open trace being read frame by frame.
@@ -41,12 +44,14 @@ type Trace struct {
 	http *analysis.HTTPStreams
 	ops  []analysis.HTTPOperation
 	done bool
-	dns  *analysis.DNSPairing
-	late map[uint32][]dissect.Diag
-	pl   *pipeline // the read/decode goroutine (pipeline.go), started by the first Next
-	cur  *batch    // the batch Next is handing out
-	i    int       // the next packet of cur
-	err  error     // the error Next returns once cur is done
+	// noHTTP: Options.NoHTTP
+	noHTTP bool
+	dns    *analysis.DNSPairing
+	late   map[uint32][]dissect.Diag
+	pl     *pipeline // the read/decode goroutine (pipeline.go), started by the first Next
+	cur    *batch    // the batch Next is handing out
+	i      int       // the next packet of cur
+	err    error     // the error Next returns once cur is done
 	// Start is the time of the first frame (ns since the Unix epoch); Frames counts the frames read.
 	Start  int64
 	Frames int
@@ -108,6 +113,7 @@ func open(path string, o Options) (*Trace, error) {
 	}
 	f.SetAllEvents(o.AllEvents)
 	t := &Trace{path: path, file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), http: analysis.NewHTTPStreams(), dns: analysis.NewDNSPairing()}
+	t.noHTTP = o.NoHTTP
 	t.http.OnOperation = func(op *analysis.HTTPOperation) {
 		if o.OnHTTP != nil {
 			o.OnHTTP(op)
@@ -199,7 +205,9 @@ func (t *Trace) analyze(p *dissect.Packet) {
 	if p.Repeated() {
 		return // a PktMon packet already seen at another component: HTTP and DNS take it once
 	}
-	t.http.Observe(p)
+	if !t.noHTTP {
+		t.http.Observe(p)
+	}
 	t.dns.Observe(p)
 	if t.late != nil {
 		for _, d := range t.late[uint32(p.Num)] {

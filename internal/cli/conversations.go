@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wirelens/wirelens/analysis"
+	"github.com/wirelens/wirelens/engine"
 	"github.com/wirelens/wirelens/field"
 )
 
@@ -48,7 +49,8 @@ func runConversations(g *globals, o *convOpts, path string) error {
 	if err != nil {
 		return err
 	}
-	t, err := openTrace(path)
+	// Conversations show no HTTP: its analysis runs only when the filter reads HTTP (or diagnostic) fields.
+	t, err := openTraceOpts(path, engine.Options{NoHTTP: !sel.reads("http", "ntlmssp", "diag")})
 	if err != nil {
 		return err
 	}

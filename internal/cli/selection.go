@@ -4,6 +4,7 @@ import (
 	"github.com/wirelens/wirelens/analysis"
 	"github.com/wirelens/wirelens/dissect"
 	"github.com/wirelens/wirelens/filter"
+	"strings"
 )
 
 // selection remembers which conversations have at least one frame a display filter selects: commands
@@ -65,4 +66,19 @@ func (s *selection) keep(cs []analysis.Conversation) []analysis.Conversation {
 // keeps reports whether a conversation is selected.
 func (s *selection) keeps(c analysis.Conversation) bool {
 	return s.all || c.Proto == "tcp" && s.tcp[c.Stream] || c.Proto == "udp" && s.udp[c.Stream]
+}
+
+// reads reports whether the filter reads a field of one of these protocols (by filter-name prefix).
+func (s *selection) reads(protos ...string) bool {
+	if s.all {
+		return false
+	}
+	for _, f := range s.prog.Fields() {
+		for _, pr := range protos {
+			if f == pr || strings.HasPrefix(f, pr+".") {
+				return true
+			}
+		}
+	}
+	return false
 }
