@@ -95,7 +95,11 @@ type HTTPStreams struct {
 	OnOperation func(op *HTTPOperation)
 	// Slow is the response time above which a response gets a "slow" diagnostic (default 1 s).
 	Slow int64
-	late map[uint32][]dissect.Diag
+	// NoFields skips tshark's view: no HTTP layers on the frames (no http.* fields), only the
+	// operations and their diagnostics (for diagnose, which shows no fields). The operations then cannot
+	// say where tshark pairs differently.
+	NoFields bool
+	late     map[uint32][]dissect.Diag
 	// respIn maps a request frame to the frame of the response tshark pairs with it (http.response_in):
 	// filled in a first pass (RecordResponses), read in the second (UseResponses).
 	respIn    map[uint32]uint32
@@ -337,7 +341,13 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 	if len(payload) > reported {
 		payload = payload[:reported]
 	}
-	if !s.state.Switched {
+	switch {
+	case h.NoFields:
+		// Only the operations: the stream is HTTP when tshark would give it to HTTP.
+		if !s.isHTTP && reported > 0 && c.A.Flags&(httpRetrans|dissect.TCPAOutOfOrder) == 0 && s.chooseHTTP(uint32(p.Num), sp, dp, payload) {
+			s.isHTTP = true
+		}
+	case !s.state.Switched:
 		h.segmentTshark(p, i, s, side, c, sp, dp, seq, flags, payload, reported)
 	}
 	s.lastFrame, s.lastTime = uint32(p.Num), p.TimeNS
@@ -825,7 +835,7 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 		if gapped {
 			op.Notes = joinNotes(op.Notes, "response body partly not captured")
 		}
-		if r, ok := s.tsharkPairing(frame); ok {
+		if r, ok := s.tsharkPairing(frame); ok || h.NoFields {
 			op.TsharkRequestIn = r
 		} else {
 			op.Recovered = true

@@ -32,6 +32,9 @@ type Options struct {
 	// NoHTTP skips HTTP analysis altogether (no http.* fields, no operations): for commands that show
 	// neither, such as conversations, it saves the reassembly of every HTTP stream.
 	NoHTTP bool
+	// NoHTTPFields skips tshark's view of HTTP (the http.* fields and layers) and keeps the operations
+	// and their diagnostics: for diagnose.
+	NoHTTPFields bool
 }
 
 // Trace is an open trace being read frame by frame.
@@ -114,6 +117,7 @@ func open(path string, o Options) (*Trace, error) {
 	f.SetAllEvents(o.AllEvents)
 	t := &Trace{path: path, file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), http: analysis.NewHTTPStreams(), dns: analysis.NewDNSPairing()}
 	t.noHTTP = o.NoHTTP
+	t.http.NoFields = o.NoHTTPFields
 	t.http.OnOperation = func(op *analysis.HTTPOperation) {
 		if o.OnHTTP != nil {
 			o.OnHTTP(op)

@@ -34,7 +34,8 @@ func diagnoseCmd(g *globals) *cobra.Command {
 				return err
 			}
 			report := analysis.NewHTTPReport(int64(slow * 1e9))
-			t, err := openTraceOpts(path, engine.Options{NoHTTPOperations: true, OnHTTP: func(op *analysis.HTTPOperation) {
+			// diagnose shows no http.* fields: tshark's view of HTTP is skipped unless the filter reads it.
+			t, err := openTraceOpts(path, engine.Options{NoHTTPOperations: true, NoHTTPFields: !sel.reads("http", "ntlmssp"), OnHTTP: func(op *analysis.HTTPOperation) {
 				// With -f, the operations of the streams selected so far (the selection grows as the
 				// trace is read).
 				if sel.all || sel.tcp[uint32(op.Stream)] {
