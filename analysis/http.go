@@ -194,16 +194,15 @@ func (h *HTTPStreams) Observe(p *dissect.Packet) {
 	}
 }
 
-func (h *HTTPStreams) stream(p *dissect.Packet, i int, c *dissect.TCPConv, src, dst []byte, sp, dp uint16) (*httpStream, int) {
-	s := h.streams[c.Stream]
+func (h *HTTPStreams) stream(s *httpStream, id uint32, src, dst []byte, sp, dp uint16) (*httpStream, int) {
 	a, _ := netip.AddrFromSlice(src)
 	if s == nil {
 		b, _ := netip.AddrFromSlice(dst)
-		s = &httpStream{id: c.Stream, srcAddr: a, srcPort: sp, dstAddr: b, dstPort: dp}
+		s = &httpStream{id: id, srcAddr: a, srcPort: sp, dstAddr: b, dstPort: dp}
 		for d := range s.dirs {
 			s.dirs[d].total = -1
 		}
-		h.streams[c.Stream] = s
+		h.streams[id] = s
 	}
 	if a == s.srcAddr && sp == s.srcPort {
 		return s, 0
@@ -300,10 +299,6 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 	sp, dp := binary.BigEndian.Uint16(hd), binary.BigEndian.Uint16(hd[2:])
 	seq := binary.BigEndian.Uint32(hd[4:])
 	flags := binary.BigEndian.Uint16(hd[12:])
-	src, dst := p.NetAddrs(i)
-	if src == nil {
-		return
-	}
 	reported := p.TCPPayloadLen(l)
 	s := h.streams[c.Stream]
 	if s == nil {
@@ -323,7 +318,11 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 			return
 		}
 	}
-	s, side := h.stream(p, i, c, src, dst, sp, dp)
+	src, dst := p.NetAddrs(i)
+	if src == nil {
+		return
+	}
+	s, side := h.stream(s, c.Stream, src, dst, sp, dp)
 	if port, ok := h.servers[c.Stream]; ok {
 		s.hasSrv, s.server = true, port
 		delete(h.servers, c.Stream)

@@ -304,7 +304,7 @@ func (d *opDir) readHead(b []byte) (int, bool) {
 				d.head = d.head[:0] // an empty line before the message
 				continue
 			}
-			if _, ok := httpStartLine(line); !ok {
+			if _, ok := dissect.HTTPStartLine(line); !ok {
 				// Not a start line (a capture that begins inside a body, data after a gap): the rest of
 				// this segment is skipped; a message may start with the next one.
 				d.head = d.head[:0]
@@ -320,9 +320,6 @@ func (d *opDir) readHead(b []byte) (int, bool) {
 	}
 	return used, false
 }
-
-// httpStartLine classifies a start line (request, response or notification).
-func httpStartLine(line []byte) (dissect.HTTPType, bool) { return dissect.HTTPStartLine(line) }
 
 // opHeadDone decides how the body of a message whose head is complete is delimited.
 func (h *HTTPStreams) opHeadDone(s *httpStream, side int) {
@@ -380,7 +377,7 @@ func startsMessage(b []byte) bool {
 	if n <= 0 {
 		return false
 	}
-	_, ok := httpStartLine(b[:n+1])
+	_, ok := dissect.HTTPStartLine(b[:n+1])
 	return ok
 }
 

@@ -240,11 +240,8 @@ const (
 )
 
 // httpStartPart returns a part of a start line, as Wireshark's basic_request_dissector and
-// basic_response_dissector split it.
+// basic_response_dissector split it (an "M-" prefix stays part of the method token, as in Wireshark).
 func httpStartPart(line []byte, typ HTTPType, part int) ([]byte, bool) {
-	if len(line) >= 2 && line[0] == 'M' && line[1] == '-' && typ != HTTPResponse {
-		// The "M-" prefix counts for the type, but the method token keeps it (as Wireshark does).
-	}
 	switch typ {
 	case HTTPRequest, HTTPNotification:
 		if part > httpPartReqVersion {

@@ -229,31 +229,36 @@ func hasPrefixFold(b []byte, prefix string) bool {
 	return true
 }
 
-// parseStrtoi32 is Wireshark's ws_strtoi32 over the whole of b (C strtoll rules: leading white space,
-// a sign, decimal digits, and nothing after). On failure it returns the value C leaves behind (0, or the
-// clamped bound on overflow).
-func parseStrtoi32(b []byte) (int32, bool) {
+// cDecimal reads a decimal number as C's strtoll does: leading white space, an optional sign, digits. It
+// returns the magnitude, the sign, whether a digit was read, whether the magnitude overflowed (it stops
+// growing then), and the offset after the digits.
+func cDecimal(b []byte) (mag int64, neg, digits, over bool, end int) {
 	i := 0
 	for i < len(b) && isSpace(b[i]) {
 		i++
 	}
-	neg := false
 	if i < len(b) && (b[i] == '+' || b[i] == '-') {
 		neg = b[i] == '-'
 		i++
 	}
 	start := i
-	var v int64
-	over := false
 	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-		if v < 1<<40 {
-			v = v*10 + int64(b[i]-'0')
-		} else {
+		if mag > (1<<63-1)/10-1 {
 			over = true
+		} else {
+			mag = mag*10 + int64(b[i]-'0')
 		}
 		i++
 	}
-	if i == start || i != len(b) {
+	return mag, neg, i > start, over, i
+}
+
+// parseStrtoi32 is Wireshark's ws_strtoi32 over the whole of b (C strtoll rules: leading white space,
+// a sign, decimal digits, and nothing after). On failure it returns the value C leaves behind (0, or the
+// clamped bound on overflow).
+func parseStrtoi32(b []byte) (int32, bool) {
+	v, neg, digits, over, end := cDecimal(b)
+	if !digits || end != len(b) {
 		return 0, false
 	}
 	if neg {
@@ -605,6 +610,9 @@ func DissectHTTPPDUs(st *HTTPConvState, b []byte, have, reported int, endOfStrea
 	return HTTPNeed{}
 }
 
+// httpResponseCode is the status code as Wireshark's basic_response_dissector reads it (strtoul of the
+// first three characters of a second token of at least three): unlike httpStatusCode, which decides
+// whether a response has a body, it accepts a longer token and stops at the first non-digit.
 func httpResponseCode(line []byte) int {
 	n, next := httpToken(line)
 	if n == 0 {
@@ -679,28 +687,8 @@ func httpChunkedCoding(v []byte) bool {
 // parseStrtoll is the Content-Length check of Wireshark's process_header: a decimal number (C strtoll)
 // that is not negative, followed by nothing or white space.
 func parseStrtoll(b []byte) (int64, bool) {
-	i := 0
-	for i < len(b) && isSpace(b[i]) {
-		i++
-	}
-	neg := false
-	if i < len(b) && (b[i] == '+' || b[i] == '-') {
-		neg = b[i] == '-'
-		i++
-	}
-	start := i
-	var v int64
-	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-		if v > (1<<63-1)/10-1 {
-			return 0, false
-		}
-		v = v*10 + int64(b[i]-'0')
-		i++
-	}
-	if i == start || neg && v != 0 {
-		return 0, false
-	}
-	if i < len(b) && !isSpace(b[i]) {
+	v, neg, digits, over, end := cDecimal(b)
+	if !digits || over || neg && v != 0 || end < len(b) && !isSpace(b[end]) {
 		return 0, false
 	}
 	return v, true

@@ -128,3 +128,31 @@ func FuzzDissectHTTP(f *testing.F) {
 }
 
 func base64Std(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+func TestHTTPDecimalParsers(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		i32  int32
+		ok32 bool
+		i64  int64
+		ok64 bool
+	}{
+		{"42", 42, true, 42, true},
+		{" +7", 7, true, 7, true},
+		{"-0", 0, true, 0, true},
+		{"-5", -5, true, 0, false},
+		{"12 ", 0, false, 12, true},
+		{"12x", 0, false, 0, false},
+		{"", 0, false, 0, false},
+		{"3000000000", 1<<31 - 1, false, 3000000000, true},
+		{"-3000000000", -1 << 31, false, 0, false},
+		{"99999999999999999999", 1<<31 - 1, false, 0, false},
+	} {
+		if v, ok := parseStrtoi32([]byte(tc.in)); v != tc.i32 || ok != tc.ok32 {
+			t.Errorf("parseStrtoi32(%q) = %d %v, want %d %v", tc.in, v, ok, tc.i32, tc.ok32)
+		}
+		if v, ok := parseStrtoll([]byte(tc.in)); v != tc.i64 || ok != tc.ok64 {
+			t.Errorf("parseStrtoll(%q) = %d %v, want %d %v", tc.in, v, ok, tc.i64, tc.ok64)
+		}
+	}
+}
