@@ -104,13 +104,39 @@ type HTTPStreams struct {
 	// filled in a first pass (RecordResponses), read in the second (UseResponses).
 	respIn    map[uint32]uint32
 	useRespIn bool
+	// strs holds the strings of operations seen before (methods, versions, hosts, servers …), so that
+	// the thousands of operations that repeat them share one copy.
+	strs map[string]string
+	// freeOps holds the operations views of finished streams, for reuse.
+	freeOps []*opStream
 	// Counters for the trace's story.
 	Requests, Responses, CutShort, CapHits int
 }
 
 // NewHTTPStreams returns an HTTP analyzer.
 func NewHTTPStreams() *HTTPStreams {
-	return &HTTPStreams{streams: map[uint32]*httpStream{}, servers: map[uint32]uint16{}, Slow: 1e9, late: map[uint32][]dissect.Diag{}}
+	return &HTTPStreams{streams: map[uint32]*httpStream{}, servers: map[uint32]uint16{}, Slow: 1e9, late: map[uint32][]dissect.Diag{}, strs: map[string]string{}}
+}
+
+// maxStrs bounds HTTPStreams.strs; past it, strings are copied as they come.
+const maxStrs = 4096
+
+// str returns b as a string, shared with an earlier operation's when they are equal (short strings only).
+func (h *HTTPStreams) str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > 128 {
+		return string(b)
+	}
+	if s, ok := h.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(h.strs) < maxStrs {
+		h.strs[s] = s
+	}
+	return s
 }
 
 type httpStream struct {
@@ -783,8 +809,8 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 		op := &HTTPOperation{
 			Stream: int(s.id), ReqFrame: frame, ReqTime: now,
 			Client: s.addr(side), Server: s.addr(1 - side),
-			Method: string(hd.Method), Host: string(hd.Host), URI: string(hd.URI), Version: string(hd.Version),
-			UserAgent: string(hd.UserAgent), Auth: authScheme(hd.Authorization),
+			Method: h.str(hd.Method), Host: h.str(hd.Host), URI: string(hd.URI), Version: h.str(hd.Version),
+			UserAgent: h.str(hd.UserAgent), Auth: h.str(authScheme(hd.Authorization)),
 		}
 		if gapped {
 			op.Notes = "request body partly not captured"
@@ -822,14 +848,14 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 			diag(dissect.Diag{Code: dissect.DiagHTTPNoRequest})
 		}
 		op.RespFrame, op.RespTime = frame, now
-		op.Status, op.Phrase = hd.Code, string(hd.Phrase)
+		op.Status, op.Phrase = hd.Code, h.str(hd.Phrase)
 		if op.Version == "" {
-			op.Version = string(hd.Version)
+			op.Version = h.str(hd.Version)
 		}
 		op.BodyLen = body
-		op.ServerHeader, op.Location, op.ContentType = string(hd.Server), string(hd.Location), string(hd.ContentType)
+		op.ServerHeader, op.Location, op.ContentType = h.str(hd.Server), string(hd.Location), h.str(hd.ContentType)
 		if op.Auth == "" {
-			op.Auth = authScheme(hd.Authenticate)
+			op.Auth = h.str(authScheme(hd.Authenticate))
 		}
 		if gapped {
 			op.Notes = joinNotes(op.Notes, "response body partly not captured")
@@ -885,13 +911,13 @@ func (h *HTTPStreams) emit(op *HTTPOperation) {
 }
 
 // authScheme returns the scheme word of an Authorization or WWW-Authenticate value ("NTLM").
-func authScheme(v []byte) string {
+func authScheme(v []byte) []byte {
 	for i, c := range v {
 		if c == ' ' {
-			return string(v[:i])
+			return v[:i]
 		}
 	}
-	return string(v)
+	return v
 }
 
 // RecordResponses makes the analyzer remember, for a second pass, which response tshark pairs with each
@@ -949,7 +975,10 @@ func (h *HTTPStreams) finish(s *httpStream) {
 	for d := range s.dirs {
 		h.drop(&s.dirs[d])
 	}
-	s.ops = nil
+	if s.ops != nil {
+		h.recycleOps(s.ops)
+		s.ops = nil
+	}
 }
 
 // Late returns the diagnostics that only the end of the trace gives (requests never answered, messages

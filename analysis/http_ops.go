@@ -56,6 +56,7 @@ type opDir struct {
 // opStream is the operations view of one HTTP stream: its reassembly and two parsers.
 type opStream struct {
 	re   *reassembly.Stream
+	s    *httpStream // the stream this view belongs to (opStreams are recycled, see newOps)
 	dirs [2]opDir
 	// The current packet while the reassembly delivers data (the sinks need it).
 	p *dissect.Packet
@@ -66,23 +67,8 @@ type opStream struct {
 // opFeed gives one TCP segment to the stream's operations parser.
 func (h *HTTPStreams) opFeed(p *dissect.Packet, s *httpStream, side int, seq, ack uint32, flags uint16, payload []byte, reported int) {
 	if s.ops == nil {
-		o := &opStream{}
-		sinks := reassembly.Sinks{
-			Data: func(dir int, frame uint32, data []byte) {
-				d := &s.ops.dirs[dir]
-				// A message belongs to the latest frame among those that carried its bytes: the one
-				// that completed it (a retransmission filling a hole, not the buffered segment after it).
-				t := h.frameTime(s, frame)
-				d.chunkFrame, d.chunkTime = frame, t
-				if d.frameNow == 0 || seqLT(d.frameNow, frame) {
-					d.frameNow, d.timeNow = frame, t
-				}
-				h.opData(s, dir, data)
-			},
-			Gap: func(dir int, frame uint32, seq uint32, missing int) { h.opGap(s, dir, missing) },
-		}
-		o.re = reassembly.NewStream(sinks, opMaxOOO, &h.opBudget)
-		s.ops = o
+		s.ops = h.newOps()
+		s.ops.s = s
 	}
 	o := s.ops
 	o.p = p
@@ -117,6 +103,56 @@ func (h *HTTPStreams) opFeed(p *dissect.Packet, s *httpStream, side int, seq, ac
 		h.opDone(s, side)
 	}
 	o.p = nil
+}
+
+// maxFreeOps bounds the finished operations views kept for reuse.
+const maxFreeOps = 256
+
+// newOps returns an operations view for a stream: a finished stream's (recycleOps), or a new one. A
+// trace of many short connections would otherwise allocate a reassembly and two parsers for each.
+func (h *HTTPStreams) newOps() *opStream {
+	if n := len(h.freeOps); n > 0 {
+		o := h.freeOps[n-1]
+		h.freeOps[n-1] = nil
+		h.freeOps = h.freeOps[:n-1]
+		return o
+	}
+	o := &opStream{}
+	sinks := reassembly.Sinks{
+		Data: func(dir int, frame uint32, data []byte) {
+			s := o.s
+			d := &o.dirs[dir]
+			// A message belongs to the latest frame among those that carried its bytes: the one
+			// that completed it (a retransmission filling a hole, not the buffered segment after it).
+			t := h.frameTime(s, frame)
+			d.chunkFrame, d.chunkTime = frame, t
+			if d.frameNow == 0 || seqLT(d.frameNow, frame) {
+				d.frameNow, d.timeNow = frame, t
+			}
+			h.opData(s, dir, data)
+		},
+		Gap: func(dir int, frame uint32, seq uint32, missing int) { h.opGap(o.s, dir, missing) },
+	}
+	o.re = reassembly.NewStream(sinks, opMaxOOO, &h.opBudget)
+	return o
+}
+
+// recycleOps keeps a finished stream's operations view for the next stream (its head buffers too, when
+// they are small).
+func (h *HTTPStreams) recycleOps(o *opStream) {
+	if len(h.freeOps) >= maxFreeOps {
+		return
+	}
+	o.re.Reset()
+	o.s, o.p, o.times = nil, nil, nil
+	for i := range o.dirs {
+		head := o.dirs[i].head
+		if cap(head) > 4<<10 {
+			head = nil
+		}
+		o.dirs[i] = opDir{head: head[:0]}
+	}
+	h.freeOps = append(h.freeOps, o)
 }
 
 // opClose ends a stream's parsers at the end of the trace: buffered segments are delivered, a body that
@@ -278,30 +314,42 @@ func parseHex(b []byte) (int64, bool) {
 // whether the head is complete. Empty lines before a start line are skipped; a first line that is not a
 // start line is skipped too (the parser resynchronises on the next line).
 func (d *opDir) readHead(b []byte) (int, bool) {
-	used := 0
+	// Complete lines are looked at where they lie in b and copied to the head together (b[from:used]),
+	// once per call; only a line begun in an earlier segment is read from the head.
+	used, from := 0, 0
 	for used < len(b) {
 		i := bytes.IndexByte(b[used:], '\n')
 		take := len(b) - used
 		if i >= 0 {
 			take = i + 1
 		}
-		if len(d.head)+take > opMaxHead {
+		if len(d.head)+used-from+take > opMaxHead {
 			// A head larger than the cap: drop the message, find the next one.
 			d.head = d.head[:0]
 			d.state = opSkipLine
 			return used + take, false
 		}
-		d.head = append(d.head, b[used:used+take]...)
-		used += take
 		if i < 0 {
-			return used, false
+			d.head = append(d.head, b[from:]...)
+			return len(b), false
 		}
-		// A complete line: is it the first one, a blank one?
-		lineStart := bytes.LastIndexByte(d.head[:len(d.head)-1], '\n') + 1
-		line := bytes.TrimRight(d.head[lineStart:], "\r\n")
-		if lineStart == 0 {
+		var line []byte
+		first := false
+		if used == from && len(d.head) > 0 && d.head[len(d.head)-1] != '\n' {
+			// The line began in an earlier segment.
+			d.head = append(d.head, b[used:used+take]...)
+			from = used + take
+			lineStart := bytes.LastIndexByte(d.head[:len(d.head)-1], '\n') + 1
+			line, first = d.head[lineStart:], lineStart == 0
+		} else {
+			line, first = b[used:used+take], len(d.head) == 0 && used == from
+		}
+		used += take
+		line = trimEOL(line)
+		if first {
+			// Is it the first line, a blank one?
 			if len(line) == 0 {
-				d.head = d.head[:0] // an empty line before the message
+				d.head, from = d.head[:0], used // an empty line before the message
 				continue
 			}
 			if _, ok := dissect.HTTPStartLine(line); !ok {
@@ -315,10 +363,20 @@ func (d *opDir) readHead(b []byte) (int, bool) {
 			continue
 		}
 		if len(line) == 0 {
+			d.head = append(d.head, b[from:used]...)
 			return used, true
 		}
 	}
+	d.head = append(d.head, b[from:used]...)
 	return used, false
+}
+
+// trimEOL removes the CR and LF characters that end a line.
+func trimEOL(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 // opHeadDone decides how the body of a message whose head is complete is delimited.

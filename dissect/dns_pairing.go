@@ -38,8 +38,8 @@ type DNSPair struct {
 // DNSPairs holds the pairing results of a frame's DNS messages, in layer order. Its N is reset for every
 // frame; the array is reused, so recording costs no allocation.
 type DNSPairs struct {
+	N int // first: reset for every frame
 	P [MaxLayers]DNSPair
-	N int
 }
 
 // Add records the result of one message (beyond MaxLayers they are dropped; a frame has no more layers).

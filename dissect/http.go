@@ -637,37 +637,56 @@ func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
 				h.Version, _ = httpStartPart(ln.line, ln.typ, httpPartReqVersion)
 			}
 		case httpLineHeader:
-			name, v := ln.line[:ln.colon], httpHeaderValue(ln.line, ln.colon)
-			switch {
-			case equalFold(name, "host"):
-				h.Host = v
-			case equalFold(name, "server"):
-				h.Server = v
-			case equalFold(name, "location"):
-				h.Location = v
-			case equalFold(name, "content-type"):
-				h.ContentType = v
-			case equalFold(name, "user-agent"):
-				h.UserAgent = v
-			case equalFold(name, "authorization"):
-				h.Authorization = v
-			case equalFold(name, "www-authenticate"):
-				h.Authenticate = v
-			case equalFold(name, "content-length"):
-				n, ok := parseStrtoll(v)
-				if !ok {
-					n = -1
+			// Only the headers below are kept: the name's length picks the one to compare with.
+			name := ln.line[:ln.colon]
+			switch len(name) {
+			case 4:
+				if equalFold(name, "host") {
+					h.Host = httpHeaderValue(ln.line, ln.colon)
 				}
-				if clSeen && n != h.ContentLength || teSeen {
-					h.Ambiguous = true
+			case 6:
+				if equalFold(name, "server") {
+					h.Server = httpHeaderValue(ln.line, ln.colon)
 				}
-				h.ContentLength, clSeen = n, true
-			case equalFold(name, "transfer-encoding"):
-				h.Chunked = httpChunkedCoding(v)
-				if clSeen {
-					h.Ambiguous = true
+			case 8:
+				if equalFold(name, "location") {
+					h.Location = httpHeaderValue(ln.line, ln.colon)
 				}
-				teSeen = true
+			case 10:
+				if equalFold(name, "user-agent") {
+					h.UserAgent = httpHeaderValue(ln.line, ln.colon)
+				}
+			case 12:
+				if equalFold(name, "content-type") {
+					h.ContentType = httpHeaderValue(ln.line, ln.colon)
+				}
+			case 13:
+				if equalFold(name, "authorization") {
+					h.Authorization = httpHeaderValue(ln.line, ln.colon)
+				}
+			case 16:
+				if equalFold(name, "www-authenticate") {
+					h.Authenticate = httpHeaderValue(ln.line, ln.colon)
+				}
+			case 14:
+				if equalFold(name, "content-length") {
+					n, ok := parseStrtoll(httpHeaderValue(ln.line, ln.colon))
+					if !ok {
+						n = -1
+					}
+					if clSeen && n != h.ContentLength || teSeen {
+						h.Ambiguous = true
+					}
+					h.ContentLength, clSeen = n, true
+				}
+			case 17:
+				if equalFold(name, "transfer-encoding") {
+					h.Chunked = httpChunkedCoding(httpHeaderValue(ln.line, ln.colon))
+					if clSeen {
+						h.Ambiguous = true
+					}
+					teSeen = true
+				}
 			}
 		}
 		return true

@@ -158,6 +158,9 @@ func httpLineType(line []byte) (HTTPType, []byte, bool) {
 		n = len(line)
 	}
 	m := line[:n]
+	if n > 0 && m[n-1] == ':' {
+		return HTTPOther, nil, false // a header name: no method ends with a colon
+	}
 	switch string(m) {
 	case "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE":
 		return HTTPNotification, m, true

@@ -103,54 +103,55 @@ type Malformed struct {
 // Packet is one decoded frame. It is owned by its Decoder and overwritten by the next Decode; the byte
 // slices it holds are borrowed from the capture reader and valid only until the reader's next call.
 type Packet struct {
+	// The fields are ordered by use: those every frame writes or reads (decoder, analyzers, commands on
+	// another goroutine) first and together, so that a frame touches few cache lines; those only some
+	// frames use after them.
 	Num       int   // frame number, from 1
 	TimeNS    int64 // capture time, ns since the Unix epoch
 	NoTime    bool  // the record has no time stamp (the time fields are absent, as in Wireshark)
+	curBuf    uint8 // the buffer the decoder is reading: 0 Data, 1 reasm
+	quoted    bool  // the decoder is inside an ICMP error's quoted packet
 	RelNS     int64 // time since the first frame
 	DeltaNS   int64 // time since the previous frame
 	Len       int   // length on the wire
 	LinkType  capture.LinkType
 	Interface int
-	Comment   []byte
+
+	Data []byte // the captured bytes
+	N    int    // number of layers in Layers
+	nTCP int
+	nUDP int
+	// nHTTP counts the HTTP layers (HTTP, app), nDiag the diagnostics, nscr the scratch bytes in use.
+	nHTTP int
+	nDiag int
+	nscr  int
+	Bad   Malformed // Bad.Proto != ProtoNone when a layer was malformed
+	// Fragment describes IP fragmentation seen in this frame.
+	Frag   FragInfo
+	Layers [MaxLayers]Layer
+
+	// TCP holds conversation data for each TCP layer, indexed by Layer.Aux.
+	TCP [4]TCPConv
+	// UDP holds conversation data for each UDP layer, indexed by Layer.Aux.
+	UDP [4]UDPConv
+	// DNS holds the query/response pairing of each DNS message (package analysis, dns_pairing.go).
+	DNS DNSPairs
+
+	Comment []byte
 	// Event, Process and ProcessID are the Windows trace metadata of the frame (capture.Frame's).
 	Event     *capture.EventInfo
 	Process   string
 	ProcessID uint32
-
-	Data   []byte // the captured bytes
-	reasm  []byte // a reassembled IP datagram's payload, for layers with Buf == 1
-	curBuf uint8  // the buffer the decoder is reading: 0 Data, 1 reasm
-	quoted bool   // the decoder is inside an ICMP error's quoted packet
-
-	Layers [MaxLayers]Layer
-	N      int // number of layers in Layers
-
-	Bad Malformed // Bad.Proto != ProtoNone when a layer was malformed
-
-	// TCP holds conversation data for each TCP layer, indexed by Layer.Aux.
-	TCP  [4]TCPConv
-	nTCP int
-
-	// UDP holds conversation data for each UDP layer, indexed by Layer.Aux.
-	UDP  [4]UDPConv
-	nUDP int
+	reasm     []byte // a reassembled IP datagram's payload, for layers with Buf == 1
 
 	// HTTP holds stream-analysis data for each HTTP layer, indexed by Layer.Aux.
-	HTTP  [MaxHTTP]HTTPInfo
-	nHTTP int
-	app   [MaxHTTP][]byte // the bytes of each HTTP message (Layer.Buf = 2 + index)
-	// DNS holds the query/response pairing of each DNS message (package analysis, dns_pairing.go).
-	DNS DNSPairs
-
-	// Fragment describes IP fragmentation seen in this frame.
-	Frag FragInfo
+	HTTP [MaxHTTP]HTTPInfo
+	app  [MaxHTTP][]byte // the bytes of each HTTP message (Layer.Buf = 2 + index)
 
 	match   matchResult // this frame's ICMP echo / ARP matches (icmp.go)
 	diags   [maxDiags]Diag
-	nDiag   int
 	vals    []field.Value // reused by AppendField
 	scratch [4096]byte    // decoder scratch (e.g. decompressed DNS names), reused per packet
-	nscr    int
 }
 
 // FragInfo tells whether this frame is an IP fragment and whether it completed a datagram.

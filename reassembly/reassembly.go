@@ -90,6 +90,18 @@ func NewStream(s Sinks, maxPerDir int, budget *Budget) *Stream {
 	return st
 }
 
+// Reset makes the stream new again, with the sinks and caps it was made with, so that a finished
+// stream's memory can serve the next one. Buffered data is dropped (Close delivers it first).
+func (s *Stream) Reset() {
+	for i := range s.Dir {
+		d := &s.Dir[i]
+		for j := range d.buf {
+			d.release(&d.buf[j])
+		}
+		*d = Direction{dir: d.dir, sinks: d.sinks, maxBuf: d.maxBuf, budget: d.budget}
+	}
+}
+
 // Close flushes both directions (see Direction.Close).
 func (s *Stream) Close() {
 	s.Dir[0].Close()

@@ -238,3 +238,30 @@ func FuzzReassembly(f *testing.F) {
 		}
 	})
 }
+
+// TestReset checks that a stream made new again forgets its sequence numbers, FIN and buffered data
+// (returning their bytes to the budget) and keeps its sinks.
+func TestReset(t *testing.T) {
+	r := &recorder{}
+	b := &Budget{Max: 1 << 20}
+	st := NewStream(r.sinks(), 0, b)
+	st.Dir[0].Add(1, 100, FlagSYN, nil, 0)
+	st.Dir[0].Add(2, 101, 0, []byte("ab"), 2)
+	st.Dir[0].Add(3, 110, FlagFIN, []byte("zz"), 2) // buffered behind a gap
+	if b.Used() == 0 {
+		t.Fatal("nothing buffered before Reset")
+	}
+	st.Reset()
+	if b.Used() != 0 {
+		t.Fatalf("budget after Reset = %d, want 0", b.Used())
+	}
+	st.Dir[0].Add(4, 5000, FlagSYN, nil, 0)
+	st.Dir[0].Add(5, 5001, FlagFIN, []byte("cd"), 2)
+	st.Close()
+	if got, want := strings.Join(r.out, " "), "0:ab 0:cd"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	if !st.Dir[0].Finished() {
+		t.Fatal("the new FIN was not seen")
+	}
+}
