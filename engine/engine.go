@@ -49,6 +49,9 @@ type Trace struct {
 	done bool
 	// noHTTP: Options.NoHTTP
 	noHTTP bool
+	// early: TCP and UDP conversation tracking runs on the reading goroutine, right after a frame is
+	// decoded, rather than on the caller's (see analyzeEarly).
+	early bool
 	dns    *analysis.DNSPairing
 	late   map[uint32][]dissect.Diag
 	pl     *pipeline // the read/decode goroutine (pipeline.go), started by the first Next
@@ -117,6 +120,7 @@ func open(path string, o Options) (*Trace, error) {
 	f.SetAllEvents(o.AllEvents)
 	t := &Trace{path: path, file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), http: analysis.NewHTTPStreams(), dns: analysis.NewDNSPairing()}
 	t.noHTTP = o.NoHTTP
+	t.early = !o.NoHTTP
 	t.http.NoFields = o.NoHTTPFields
 	t.http.OnOperation = func(op *analysis.HTTPOperation) {
 		if o.OnHTTP != nil {
@@ -204,8 +208,10 @@ func (t *Trace) setErr(err error) {
 // analyze runs every analyzer over one decoded packet, in capture order. It is the only place where
 // analyzers are called: a new analyzer (HTTP, DNS pairing, …) is added here.
 func (t *Trace) analyze(p *dissect.Packet) {
-	t.tcp.Observe(p)
-	t.udp.Observe(p)
+	if !t.early {
+		t.tcp.Observe(p)
+		t.udp.Observe(p)
+	}
 	if p.Repeated() {
 		return // a PktMon packet already seen at another component: HTTP and DNS take it once
 	}
@@ -220,14 +226,27 @@ func (t *Trace) analyze(p *dissect.Packet) {
 	}
 }
 
+// analyzeEarly runs on the reading goroutine for each frame it decodes, in capture order: TCP and UDP
+// conversation tracking, when the trace runs HTTP analysis. The two goroutines then share the work about
+// evenly (reading and decoding with TCP analysis, which reads the headers while they are in this core's
+// cache; HTTP, DNS and the command on the other). Without HTTP the caller's goroutine has little to do, so
+// tracking stays there.
+func (t *Trace) analyzeEarly(p *dissect.Packet) {
+	if t.early {
+		t.tcp.Observe(p)
+		t.udp.Observe(p)
+	}
+}
+
 // Conversations returns the TCP conversations, then the UDP ones, seen so far (all of them once the trace
-// has been read to the end).
+// has been read to the end). Call it before the first Next or after Next has returned an error: the
+// reading goroutine may track conversations ahead of Next.
 func (t *Trace) Conversations() []analysis.Conversation {
 	return append(t.tcp.Conversations(), t.udp.Conversations()...)
 }
 
 // EachConversation yields the TCP conversations, then the UDP ones, seen so far, one at a time (see
-// Conversations): a command that writes them as they come holds one, not all of them.
+// Conversations, also for when to call it): a command that writes them as they come holds one, not all of them.
 func (t *Trace) EachConversation() iter.Seq[analysis.Conversation] {
 	return func(yield func(analysis.Conversation) bool) {
 		for c := range t.tcp.Each() {

@@ -127,6 +127,7 @@ func (t *Trace) produce(pl *pipeline) {
 			p := &b.pkts[b.n]
 			t.dec.DecodeTo(&fr, p)
 			b.reasm[b.n] = p.KeepReassembled(b.reasm[b.n])
+			t.analyzeEarly(p)
 			b.n++
 		}
 		select {

@@ -67,6 +67,7 @@ func sequential(t *testing.T, path string, ids []field.ID) (out []string, trunca
 			return out, te != nil
 		}
 		p := tr.dec.Decode(&fr)
+		tr.analyzeEarly(p)
 		tr.analyze(p)
 		out = append(out, digest(t, p, ids))
 	}
