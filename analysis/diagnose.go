@@ -2,6 +2,9 @@ package analysis
 
 import (
 	"fmt"
+	"iter"
+	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,15 +72,22 @@ func streamFilter(proto string, ss []uint32) string {
 
 // Diagnose tells the story of a trace from its conversations and frame facts.
 func Diagnose(convs []Conversation, facts TraceFacts) Diagnosis {
+	return DiagnoseEach(slices.Values(convs), facts)
+}
+
+// DiagnoseEach is Diagnose over conversations that come one at a time: it keeps the findings and, for
+// failed connection attempts, a compact group per server (streams, frames, counts), never the
+// conversations themselves, so its memory follows what the report says, not the number of connections.
+func DiagnoseEach(convs iter.Seq[Conversation], facts TraceFacts) Diagnosis {
 	var out []Finding
 	type key struct {
 		server string
 		kind   string
 	}
-	groups := map[key][]Conversation{}
+	groups := map[key]*failedGroup{}
 	var order []key
 	tcpCount, udpCount, okCount := 0, 0, 0
-	for _, c := range convs {
+	for c := range convs {
 		if c.Proto == "udp" {
 			udpCount++
 			continue
@@ -92,10 +102,13 @@ func Diagnose(convs []Conversation, facts TraceFacts) Diagnosis {
 		}
 		if kind != "" {
 			k := key{c.Server.String(), kind}
-			if _, ok := groups[k]; !ok {
+			g := groups[k]
+			if g == nil {
+				g = &failedGroup{client: c.Client.Addr, server: c.Server, from: c.FirstTime, to: c.LastTime}
+				groups[k] = g
 				order = append(order, k)
 			}
-			groups[k] = append(groups[k], c)
+			g.add(&c)
 			continue
 		}
 		clean := true
@@ -153,23 +166,35 @@ func first(fs []uint32) []uint32 {
 	return fs
 }
 
-// failedFinding describes connection attempts to one server that were refused or never answered.
-func failedFinding(kind string, cs []Conversation) Finding {
-	var streams, frames []uint32
-	syns := uint32(0)
-	from, to := cs[0].FirstTime, cs[0].LastTime
-	for _, c := range cs {
-		streams = append(streams, c.Stream)
-		syns += c.SYNs
-		frames = append(frames, c.SYNFrames...)
-		if c.RSTFrame != 0 {
-			frames = append(frames, c.RSTFrame)
-		}
-		from, to = min(from, c.FirstTime), max(to, c.LastTime)
+// failedGroup gathers the failed connection attempts of one client to one server: what failedFinding
+// reports of them.
+type failedGroup struct {
+	client   netip.Addr
+	server   Endpoint
+	n        int
+	streams  []uint32
+	frames   []uint32 // their SYNs and RSTs
+	syns     uint32
+	from, to int64
+}
+
+func (g *failedGroup) add(c *Conversation) {
+	g.n++
+	g.streams = append(g.streams, c.Stream)
+	g.syns += c.SYNs
+	g.frames = append(g.frames, c.SYNFrames...)
+	if c.RSTFrame != 0 {
+		g.frames = append(g.frames, c.RSTFrame)
 	}
+	g.from, g.to = min(g.from, c.FirstTime), max(g.to, c.LastTime)
+}
+
+// failedFinding describes connection attempts to one server that were refused or never answered.
+func failedFinding(kind string, g *failedGroup) Finding {
+	streams, frames, syns, from, to := g.streams, g.frames, g.syns, g.from, g.to
 	sort.Slice(frames, func(i, j int) bool { return frames[i] < frames[j] })
-	server := cs[0].Server
-	attempts := fmt.Sprintf("%d connection attempt%s from %s to %s", len(cs), plural(len(cs)), cs[0].Client.Addr, server)
+	server := g.server
+	attempts := fmt.Sprintf("%d connection attempt%s from %s to %s", g.n, plural(g.n), g.client, server)
 	if kind == "refused" {
 		return Finding{
 			Severity: "error", Category: "failed-connection", rank: 0,
@@ -179,7 +204,7 @@ func failedFinding(kind string, cs []Conversation) Finding {
 			Streams: streams, Frames: first(frames), Filter: streamFilter("tcp", streams),
 		}
 	}
-	retr := syns - uint32(len(cs))
+	retr := syns - uint32(g.n)
 	return Finding{
 		Severity: "error", Category: "failed-connection", rank: 0,
 		Title: attempts + " never answered",

@@ -65,7 +65,13 @@ func diagnoseCmd(g *globals) *cobra.Command {
 			}
 			report.CutShort = t.HTTP().CutShort
 			facts.DNS = t.DNS().Report(func(tcp bool, s uint32) bool { return sel.all || tcp && sel.tcp[s] || !tcp && sel.udp[s] })
-			d := analysis.Diagnose(sel.keep(t.Conversations()), facts)
+			d := analysis.DiagnoseEach(func(yield func(analysis.Conversation) bool) {
+				for c := range t.EachConversation() {
+					if sel.keeps(c) && !yield(c) {
+						return
+					}
+				}
+			}, facts)
 			w := bufio.NewWriter(g.stdout)
 			switch f {
 			case fmtJSON:

@@ -49,20 +49,6 @@ func (s *selection) observe(p *dissect.Packet) bool {
 	return true
 }
 
-// keep filters conversations to the selected ones.
-func (s *selection) keep(cs []analysis.Conversation) []analysis.Conversation {
-	if s.all {
-		return cs
-	}
-	out := cs[:0:0]
-	for _, c := range cs {
-		if s.keeps(c) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // keeps reports whether a conversation is selected.
 func (s *selection) keeps(c analysis.Conversation) bool {
 	return s.all || c.Proto == "tcp" && s.tcp[c.Stream] || c.Proto == "udp" && s.udp[c.Stream]
