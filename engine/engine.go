@@ -52,12 +52,14 @@ type Trace struct {
 	// early: TCP and UDP conversation tracking runs on the reading goroutine, right after a frame is
 	// decoded, rather than on the caller's (see analyzeEarly).
 	early bool
-	dns    *analysis.DNSPairing
-	late   map[uint32][]dissect.Diag
-	pl     *pipeline // the read/decode goroutine (pipeline.go), started by the first Next
-	cur    *batch    // the batch Next is handing out
-	i      int       // the next packet of cur
-	err    error     // the error Next returns once cur is done
+	dns   *analysis.DNSPairing
+	late  map[uint32][]dissect.Diag
+	pl    *pipeline // the read/decode goroutine (pipeline.go), started by the first Next
+	// stopAhead stops the goroutine that reads the file ahead (capture.Reader.ReadAhead).
+	stopAhead func()
+	cur       *batch // the batch Next is handing out
+	i         int    // the next packet of cur
+	err       error  // the error Next returns once cur is done
 	// Start is the time of the first frame (ns since the Unix epoch); Frames counts the frames read.
 	Start  int64
 	Frames int
@@ -118,7 +120,12 @@ func open(path string, o Options) (*Trace, error) {
 		return nil, err
 	}
 	f.SetAllEvents(o.AllEvents)
-	t := &Trace{path: path, file: f, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), http: analysis.NewHTTPStreams(), dns: analysis.NewDNSPairing()}
+	stopAhead := func() {}
+	if path != "-" {
+		// A file is read in a goroutine of its own (a pipe is not: its frames are shown as they come).
+		stopAhead = f.ReadAhead()
+	}
+	t := &Trace{path: path, file: f, stopAhead: stopAhead, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), http: analysis.NewHTTPStreams(), dns: analysis.NewDNSPairing()}
 	t.noHTTP = o.NoHTTP
 	t.early = !o.NoHTTP
 	t.http.NoFields = o.NoHTTPFields
@@ -136,6 +143,7 @@ func open(path string, o Options) (*Trace, error) {
 // Close stops the reading goroutine and closes the file. Packets returned before are no longer valid.
 func (t *Trace) Close() error {
 	t.stopPipeline()
+	t.stopAhead()
 	return t.file.Close()
 }
 
