@@ -184,7 +184,7 @@ const (
 
 // httpWalk calls fn for each start and header line of the layer's head, in order, as Wireshark's line
 // loop classifies them; fn returns false to stop.
-func httpWalk(b []byte, hdr int, fn func(ln *httpLine) bool) {
+func httpWalk(b []byte, hdr int, fn func(ln httpLine) bool) {
 	b = b[:min(hdr, len(b))]
 	off := 0
 	if len(b) > 3 && b[0] == '\r' && b[1] == '\n' {
@@ -199,14 +199,14 @@ func httpWalk(b []byte, hdr int, fn func(ln *httpLine) bool) {
 		if t, _, ok := httpLineType(line); ok {
 			typ = t
 			ln.kind, ln.typ = httpLineStart, t
-			if !fn(&ln) {
+			if !fn(ln) {
 				return
 			}
 		} else if n == 0 {
 			return
 		} else if c := bytes.IndexByte(line, ':'); c >= 0 {
 			ln.kind, ln.typ, ln.colon = httpLineHeader, typ, c
-			if !fn(&ln) {
+			if !fn(ln) {
 				return
 			}
 		} else {
@@ -292,7 +292,7 @@ func httpStartPart(line []byte, typ HTTPType, part int) ([]byte, bool) {
 
 func httpStartGetter(part int) getter {
 	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
-		httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+		httpWalk(b, int(l.Hdr), func(ln httpLine) bool {
 			if ln.kind == httpLineStart {
 				if v, ok := httpStartPart(ln.line, ln.typ, part); ok {
 					dst = append(dst, field.Value{B: p.asciiText(v)})
@@ -306,7 +306,7 @@ func httpStartGetter(part int) getter {
 
 func httpCodeGetter() getter {
 	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
-		httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+		httpWalk(b, int(l.Hdr), func(ln httpLine) bool {
 			if ln.kind == httpLineStart && ln.typ == HTTPResponse {
 				if _, ok := httpStartPart(ln.line, ln.typ, httpPartCode); ok {
 					dst = append(dst, field.Value{U: uint64(httpResponseCode(ln.line))})
@@ -320,7 +320,7 @@ func httpCodeGetter() getter {
 
 func httpLineGetter(typ HTTPType) getter {
 	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
-		httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+		httpWalk(b, int(l.Hdr), func(ln httpLine) bool {
 			if ln.kind == httpLineHeader && ln.typ == typ {
 				dst = append(dst, field.Value{B: p.asciiText(ln.full)})
 			}
@@ -333,7 +333,7 @@ func httpLineGetter(typ HTTPType) getter {
 // httpHeaderGetter is the getter of a header's field: the value of every header line with that name.
 func httpHeaderGetter(name string) getter {
 	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
-		httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+		httpWalk(b, int(l.Hdr), func(ln httpLine) bool {
 			if ln.kind == httpLineHeader && equalFold(ln.line[:ln.colon], name) && httpValidName(ln.line[:ln.colon]) {
 				dst = append(dst, field.Value{B: p.asciiText(httpHeaderValue(ln.line, ln.colon))})
 			}
@@ -345,7 +345,7 @@ func httpHeaderGetter(name string) getter {
 
 func httpCLenGetter() getter {
 	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
-		httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+		httpWalk(b, int(l.Hdr), func(ln httpLine) bool {
 			if ln.kind == httpLineHeader && equalFold(ln.line[:ln.colon], "content-length") {
 				if v, ok := parseStrtoll(httpHeaderValue(ln.line, ln.colon)); ok {
 					dst = append(dst, field.Value{U: uint64(v)})
@@ -363,7 +363,7 @@ func httpFullURIGetter() getter {
 	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
 		var host, uri, method []byte
 		hasHost, hasURI := false, false
-		httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+		httpWalk(b, int(l.Hdr), func(ln httpLine) bool {
 			switch {
 			case ln.kind == httpLineStart && ln.typ == HTTPRequest:
 				method, _ = httpStartPart(ln.line, ln.typ, httpPartMethod)
@@ -434,7 +434,7 @@ func httpSummary(p *Packet, i int, dst []byte) []byte {
 	l := &p.Layers[i]
 	b := p.LayerBytes(l)
 	done := false
-	httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+	httpWalk(b, int(l.Hdr), func(ln httpLine) bool {
 		if ln.kind == httpLineStart {
 			dst = field.AppendEscaped(dst, ln.line)
 			done = true
@@ -461,7 +461,7 @@ func httpTree(p *Packet, i int, t *Tree) {
 		t.Expert(root, "chat", "Leading CRLF previous message in the stream may have extra CRLF")
 	}
 	var last int
-	httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+	httpWalk(b, int(l.Hdr), func(ln httpLine) bool {
 		last = ln.off + len(ln.full)
 		text := string(field.AppendEscaped(nil, ln.full))
 		switch ln.kind {
@@ -621,7 +621,7 @@ type HTTPHead struct {
 func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
 	h := HTTPHead{ContentLength: -1}
 	clSeen, teSeen := false, false
-	httpWalk(msg, hdr, func(ln *httpLine) bool {
+	httpWalk(msg, hdr, func(ln httpLine) bool {
 		switch ln.kind {
 		case httpLineStart:
 			h.Type = ln.typ

@@ -127,7 +127,7 @@ func ntlmPart(p *Packet, m []byte, part int) (field.Value, bool) {
 
 func ntlmGetter(part int) getter {
 	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
-		httpWalk(b, int(l.Hdr), func(ln *httpLine) bool {
+		httpWalk(b, int(l.Hdr), func(ln httpLine) bool {
 			if ln.kind != httpLineHeader {
 				return true
 			}
