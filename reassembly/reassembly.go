@@ -49,6 +49,38 @@ type Budget struct {
 	// Max is the number of bytes all streams may buffer together; 0 means DefaultMaxTotal.
 	Max  int
 	used int
+	// free holds released copies of segments (of cap segCopySize) for the next out-of-order segment: on
+	// a lossy link every segment behind a loss waits in a copy, and making each anew is most of what a
+	// trace allocates.
+	free [][]byte
+}
+
+const (
+	segCopySize = 2048 // the copies kept for reuse: a segment of a 1500-byte MTU fits
+	maxFreeCopy = 1024
+)
+
+// copyOf returns a copy of data, in a reused buffer when one is free.
+func (b *Budget) copyOf(data []byte) []byte {
+	if b != nil && len(data) <= segCopySize {
+		var cp []byte
+		if n := len(b.free); n > 0 {
+			cp, b.free = b.free[n-1], b.free[:n-1]
+		} else {
+			cp = make([]byte, segCopySize)
+		}
+		cp = cp[:len(data)]
+		copy(cp, data)
+		return cp
+	}
+	return append([]byte(nil), data...)
+}
+
+// recycle keeps a copy made by copyOf for reuse.
+func (b *Budget) recycle(cp []byte) {
+	if b != nil && cap(cp) == segCopySize && len(b.free) < maxFreeCopy {
+		b.free = append(b.free, cp[:0])
+	}
 }
 
 // Used returns the bytes currently buffered under the budget.
@@ -256,6 +288,7 @@ func (d *Direction) release(s *segment) {
 	d.buffered -= len(s.data) + segOverhead
 	if d.budget != nil {
 		d.budget.used -= len(s.data) + segOverhead
+		d.budget.recycle(s.data)
 	}
 	s.data = nil
 }
@@ -407,8 +440,7 @@ func (d *Direction) buffer(frame uint32, seq uint32, data []byte, n int, i int) 
 	}
 	var cp []byte
 	if len(data) > 0 {
-		cp = make([]byte, len(data))
-		copy(cp, data)
+		cp = d.budget.copyOf(data)
 	}
 	d.buf = append(d.buf, segment{})
 	copy(d.buf[i+1:], d.buf[i:])
