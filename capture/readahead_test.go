@@ -1,8 +1,11 @@
 package capture
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -88,5 +91,51 @@ func TestReadAheadStops(t *testing.T) {
 	time.Sleep(10 * time.Millisecond)
 	if n := runtime.NumGoroutine(); n > before {
 		t.Fatalf("%d goroutines after stopping, %d before", n, before)
+	}
+}
+
+// TestReadAheadBlockEdges reads a pcap of several megabytes whose records (1 byte to 256 KiB) keep
+// straddling the 1 MiB blocks read ahead (up to the 256 KiB limit, which the room in front of a block
+// holds), and checks every frame against reading without it.
+func TestReadAheadBlockEdges(t *testing.T) {
+	var b bytes.Buffer
+	hdr := make([]byte, 24)
+	binary.LittleEndian.PutUint32(hdr, 0xa1b2c3d4)
+	binary.LittleEndian.PutUint16(hdr[4:], 2)
+	binary.LittleEndian.PutUint16(hdr[6:], 4)
+	binary.LittleEndian.PutUint32(hdr[16:], 262144)
+	binary.LittleEndian.PutUint32(hdr[20:], 1)
+	b.Write(hdr)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; b.Len() < 6<<20; i++ {
+		n := 1 + rng.IntN(1500)
+		if i%7 == 0 {
+			n = 1 + rng.IntN(262144)
+		}
+		rec := make([]byte, 16+n)
+		binary.LittleEndian.PutUint32(rec, uint32(i))
+		binary.LittleEndian.PutUint32(rec[8:], uint32(n))
+		binary.LittleEndian.PutUint32(rec[12:], uint32(n))
+		for j := 16; j < len(rec); j++ {
+			rec[j] = byte(i + j)
+		}
+		b.Write(rec)
+	}
+	path := filepath.Join(t.TempDir(), "edges.pcap")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, wantErr := readFrames(t, path, false)
+	got, gotErr := readFrames(t, path, true)
+	if wantErr != nil || gotErr != nil {
+		t.Fatalf("errors: %v read ahead, %v without", gotErr, wantErr)
+	}
+	if len(got) != len(want) || len(want) < 100 {
+		t.Fatalf("%d frames read ahead, %d without", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("frame %d differs", i+1)
+		}
 	}
 }

@@ -134,6 +134,10 @@ type Reader struct {
 	secIfaces int // interfaces in the current section
 
 	alt frameSource // NetMon and ETL (netmon.go, netmon_etl.go)
+
+	// ahead reads the file in its own goroutine (ReadAhead); aheadBlk is its block that buf lies in.
+	ahead    *aheadReader
+	aheadBlk []byte
 }
 
 // frameSource reads the frames of a format with a reader of its own.
@@ -367,6 +371,10 @@ func (r *Reader) fill(n int) bool {
 	for r.w-r.r < n {
 		if r.rerr != nil {
 			return false
+		}
+		if r.ahead != nil {
+			r.fillAhead(n)
+			continue
 		}
 		r.makeRoom(n)
 		r.readMore()
