@@ -221,6 +221,13 @@ func (h *HTTPStreams) Observe(p *dissect.Packet) {
 }
 
 func (h *HTTPStreams) stream(s *httpStream, id uint32, src, dst []byte, sp, dp uint16) (*httpStream, int) {
+	if s != nil && s.srcPort != s.dstPort {
+		// The ports of a stream's two ends differ: the sender's port says which end it is.
+		if sp == s.srcPort {
+			return s, 0
+		}
+		return s, 1
+	}
 	a, _ := netip.AddrFromSlice(src)
 	if s == nil {
 		b, _ := netip.AddrFromSlice(dst)
@@ -348,10 +355,13 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 	if src == nil {
 		return
 	}
+	created := s == nil
 	s, side := h.stream(s, c.Stream, src, dst, sp, dp)
-	if port, ok := h.servers[c.Stream]; ok {
-		s.hasSrv, s.server = true, port
-		delete(h.servers, c.Stream)
+	if created {
+		if port, ok := h.servers[c.Stream]; ok {
+			s.hasSrv, s.server = true, port
+			delete(h.servers, c.Stream)
+		}
 	}
 	if flags&dissect.TCPSyn != 0 {
 		s.hasSrv = true
