@@ -3,11 +3,16 @@ package capture
 import (
 	"io"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 )
 
 // Reading ahead: the read system calls (and, for a gzip-compressed capture, the decompression) run in a
 // goroutine of their own, a few blocks ahead of the frames being parsed, so that on a machine with
 // several cores the copy from the page cache overlaps decoding and analysis instead of adding to them.
+// A block becomes the Reader's buffer as it is (fillAhead), and a frame read from it names it
+// (Frame.Block), so that a caller that keeps frames' bytes past the next call can hold the block instead
+// of copying them.
 
 const (
 	aheadBlock  = 1 << 20 // bytes per read
@@ -16,23 +21,56 @@ const (
 	// of a record cut by the end of the previous block (fillAhead), so that a block becomes the Reader's
 	// buffer without being copied. A pcap record is at most 256 KiB and its header.
 	aheadRoom = 256<<10 + 64
-	// aheadTotal: the blocks in the channel, the one being read into, and the one the Reader holds.
-	aheadTotal = aheadBlocks + 2
+	// aheadMax bounds the blocks of one reader: those read ahead, the one being read into, the Reader's,
+	// and those its caller holds (engine: at most two per batch being filled; see Block). Blocks are
+	// made when none is free, so only what is held at once is ever allocated.
+	aheadMax = 16
 )
+
+// Block is a block of a file read ahead. Frame.Block names the block a frame's bytes lie in: Hold keeps
+// them valid past the next call to Next (the block is not reused) until the matching Release. Hold and
+// Release may be called from any goroutine. A caller that holds blocks must release them as it goes:
+// reading stops when every block is held.
+type Block struct {
+	buf  []byte // room and data
+	refs atomic.Int32
+	a    *aheadReader
+}
+
+// Hold keeps the block from being reused.
+func (b *Block) Hold() { b.refs.Add(1) }
+
+// Release undoes one Hold (or the reader's own hold); the last one hands the block back for reuse.
+func (b *Block) Release() {
+	if b.refs.Add(-1) == 0 {
+		b.a.free <- b // never blocks: free has room for every block there can be
+	}
+}
+
+// Contains reports whether p lies in the block.
+func (b *Block) Contains(p []byte) bool {
+	if len(p) == 0 {
+		return true
+	}
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(b.buf)))
+	at := uintptr(unsafe.Pointer(unsafe.SliceData(p)))
+	return at >= start && at+uintptr(len(p)) <= start+uintptr(len(b.buf))
+}
 
 // aheadReader is an io.Reader that hands out blocks read by its goroutine.
 type aheadReader struct {
-	full  chan aheadData // blocks read, in order
-	free  chan []byte    // blocks handed back for reuse
+	full  chan aheadData // blocks read, in order; the receiver owns one hold on each
+	free  chan *Block    // blocks released by all their holders
+	made  int            // blocks made (by run)
 	stop  chan struct{}
 	done  chan struct{}
-	cur   []byte // the rest of the block being read from
-	block []byte // the whole of that block, handed back when it is used up
-	err   error  // the source's error, once cur is used up and no block follows
+	cur   []byte // Read: the rest of the block being read from
+	block *Block // Read: that block, released when it is used up
+	err   error  // the source's error, once the block that carried it was taken
 }
 
 type aheadData struct {
-	blk []byte // the whole block, room included
+	blk *Block
 	b   []byte // the bytes read, after the room
 	err error
 }
@@ -46,12 +84,9 @@ func (r *Reader) ReadAhead() (stop func()) {
 	}
 	a := &aheadReader{
 		full: make(chan aheadData, aheadBlocks),
-		free: make(chan []byte, aheadTotal),
+		free: make(chan *Block, aheadMax),
 		stop: make(chan struct{}),
 		done: make(chan struct{}),
-	}
-	for range aheadTotal {
-		a.free <- make([]byte, aheadRoom+aheadBlock)
 	}
 	go a.run(r.src)
 	r.src, r.ahead = a, a
@@ -68,18 +103,28 @@ func (r *Reader) ReadAhead() (stop func()) {
 func (a *aheadReader) run(src io.Reader) {
 	defer close(a.done)
 	for {
-		var b []byte
+		var b *Block
 		select {
 		case b = <-a.free:
-		case <-a.stop:
-			return
+		default:
+			if a.made < aheadMax {
+				a.made++
+				b = &Block{buf: make([]byte, aheadRoom+aheadBlock), a: a}
+				break
+			}
+			select {
+			case b = <-a.free:
+			case <-a.stop:
+				return
+			}
 		}
-		n, err := io.ReadFull(src, b[aheadRoom:])
+		n, err := io.ReadFull(src, b.buf[aheadRoom:])
 		if err == io.ErrUnexpectedEOF {
 			err = io.EOF
 		}
+		b.refs.Store(1)
 		select {
-		case a.full <- aheadData{b, b[aheadRoom : aheadRoom+n], err}:
+		case a.full <- aheadData{b, b.buf[aheadRoom : aheadRoom+n], err}:
 		case <-a.stop:
 			return
 		}
@@ -92,12 +137,12 @@ func (a *aheadReader) run(src io.Reader) {
 // Read copies from the current block, waiting for the next one when it is used up.
 func (a *aheadReader) Read(p []byte) (int, error) {
 	for len(a.cur) == 0 {
+		if a.block != nil {
+			a.block.Release()
+			a.block = nil
+		}
 		if a.err != nil {
 			return 0, a.err
-		}
-		if a.block != nil {
-			a.free <- a.block // never blocks: free has room for every block
-			a.block = nil
 		}
 		d := <-a.full
 		a.cur, a.block, a.err = d.b, d.blk, d.err
@@ -124,15 +169,29 @@ func (r *Reader) fillAhead(n int) {
 		r.rerr, a.err = d.err, d.err // the goroutine has returned: nothing more to receive
 	}
 	if len(d.b) == 0 {
-		a.free <- d.blk
+		d.blk.Release()
 		return
 	}
-	copy(d.blk[aheadRoom-k:aheadRoom], r.buf[r.r:r.w])
-	if r.aheadBlk != nil {
-		a.free <- r.aheadBlk // the frames in it were returned by earlier calls: no longer valid
+	copy(d.blk.buf[aheadRoom-k:aheadRoom], r.buf[r.r:r.w])
+	if r.bufBlock != nil {
+		r.bufBlock.Release() // the frames in it were returned by earlier calls
 	}
-	r.aheadBlk = d.blk
+	r.bufBlock = d.blk
 	r.base += int64(r.r)
-	r.buf = d.blk[aheadRoom-k : aheadRoom+len(d.b)]
+	r.buf = d.blk.buf[aheadRoom-k : aheadRoom+len(d.b)]
 	r.r, r.w = 0, k+len(d.b)
+}
+
+// detach moves the unread bytes out of the block the buffer lies in, into a buffer of the reader's own,
+// before anything writes into the buffer (holders of the block may still read it).
+func (r *Reader) detach() {
+	if r.bufBlock == nil {
+		return
+	}
+	nb := make([]byte, max(defaultBufSize, 2*(r.w-r.r)))
+	k := copy(nb, r.buf[r.r:r.w])
+	r.bufBlock.Release()
+	r.bufBlock = nil
+	r.base += int64(r.r)
+	r.buf, r.r, r.w = nb, 0, k
 }

@@ -80,6 +80,10 @@ type Frame struct {
 	// Event holds the ETW metadata of a frame read from an ETL trace; nil
 	// otherwise. It is borrowed like Data.
 	Event *EventInfo
+	// Block, when not nil, is the block of a file read ahead (Reader.ReadAhead) that the frame was read
+	// from: Data lies in it when Block.Contains(Data). Holding it keeps Data valid past the next call
+	// to Next.
+	Block *Block
 }
 
 // Interface describes one capture interface.
@@ -135,9 +139,10 @@ type Reader struct {
 
 	alt frameSource // NetMon and ETL (netmon.go, netmon_etl.go)
 
-	// ahead reads the file in its own goroutine (ReadAhead); aheadBlk is its block that buf lies in.
+	// ahead reads the file in its own goroutine (ReadAhead); bufBlock is the block buf lies in (nil:
+	// a buffer of the reader's own), on which the reader keeps one hold.
 	ahead    *aheadReader
-	aheadBlk []byte
+	bufBlock *Block
 }
 
 // frameSource reads the frames of a format with a reader of its own.
@@ -359,6 +364,10 @@ func (r *Reader) Next(f *Frame) error {
 		r.err = err
 		return err
 	}
+	f.Block = nil
+	if r.bufBlock != nil && r.alt == nil {
+		f.Block = r.bufBlock
+	}
 	r.frames++
 	return nil
 }
@@ -394,6 +403,7 @@ func (r *Reader) fillUpTo(n int) int {
 // growing it. The buffer grows to at most twice the bytes it holds, so its
 // size follows the data actually read, not the length being asked for.
 func (r *Reader) makeRoom(n int) {
+	r.detach()
 	if r.w < len(r.buf) && r.r+n <= len(r.buf) {
 		return // room to read into already
 	}
@@ -424,6 +434,7 @@ func (r *Reader) makeRoom(n int) {
 
 // readMore reads once from the source into the free space of the buffer.
 func (r *Reader) readMore() {
+	r.detach()
 	for tries := 0; tries < 100; tries++ {
 		n, err := r.src.Read(r.buf[r.w:])
 		r.w += n

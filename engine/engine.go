@@ -191,6 +191,7 @@ func (t *Trace) fetch() bool {
 				t.setErr(b.err)
 				return false
 			}
+			b.release()    // its frames are done with: the blocks they lie in may be read into again
 			t.pl.free <- b // never blocks: the channel holds every batch there is
 		}
 		t.cur, t.i = <-t.pl.full, 0

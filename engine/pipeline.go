@@ -12,8 +12,9 @@ import (
 // operation per batch, not per packet) and come out in capture order: there is one producer and one
 // consumer, and the analyzers still see every frame in order in Trace.analyze.
 //
-// A batch owns its packets and a copy of the frames' bytes (the reader's are valid only until its next
-// call). Memory-mapping the file instead was tried: it saved the copy but not time (page faults and cache
+// A batch owns its packets and the frames' bytes: it holds the blocks of the file read ahead that they lie
+// in (capture.Block), or, for frames elsewhere (the reader's own buffer is valid only until its next
+// call), a copy. Memory-mapping the file instead was tried: it saved the copy but not time (page faults and cache
 // misses moved to the decoder) and raised the resident size. Batches are recycled: nothing is allocated per
 // packet once the pipeline runs.
 
@@ -31,7 +32,43 @@ type batch struct {
 	events [batchFrames]capture.EventInfo
 	n      int
 	arena  []byte // the frames' bytes, when the reader reuses its buffer
-	err    error  // the reader's error after the n frames (io.EOF at the end), or nil
+	// blocks are the blocks of the file read ahead that the frames' bytes lie in, held until the batch
+	// is done with (at most maxBatchBlocks; frames elsewhere are copied into arena).
+	blocks []*capture.Block
+	err    error // the reader's error after the n frames (io.EOF at the end), or nil
+}
+
+// maxBatchBlocks bounds the read-ahead blocks one batch holds, so that the blocks held at once stay
+// below what the reader may make (capture's aheadMax): a batch being filled, the reader's block and the
+// batches in flight never hold them all, and reading goes on.
+const maxBatchBlocks = 2
+
+// release lets go of the batch's blocks (its frames are done with).
+func (b *batch) release() {
+	for i, bl := range b.blocks {
+		bl.Release()
+		b.blocks[i] = nil
+	}
+	b.blocks = b.blocks[:0]
+}
+
+// hold makes the batch keep fr's bytes where they are, in the block of the file read ahead they lie in.
+// It returns false when they are not in such a block (they must be copied) or the batch holds as many
+// blocks as it may (fr goes into the next batch; ok is then false too, full true).
+func (b *batch) hold(fr *capture.Frame) (ok, full bool) {
+	bl := fr.Block
+	if bl == nil || !bl.Contains(fr.Data) || !bl.Contains(fr.Comment) {
+		return false, false
+	}
+	if n := len(b.blocks); n > 0 && b.blocks[n-1] == bl {
+		return true, false
+	}
+	if len(b.blocks) == maxBatchBlocks {
+		return false, true
+	}
+	bl.Hold()
+	b.blocks = append(b.blocks, bl)
+	return true, false
 }
 
 // batches keeps the batches of closed traces for the next trace (a command or a test may open many small
@@ -68,9 +105,11 @@ func (t *Trace) stopPipeline() {
 	for {
 		select {
 		case b := <-t.pl.free:
+			b.release()
 			batches.Put(b)
 			continue
 		case b := <-t.pl.full:
+			b.release()
 			batches.Put(b)
 			continue
 		default:
@@ -78,6 +117,7 @@ func (t *Trace) stopPipeline() {
 		break
 	}
 	if t.cur != nil {
+		t.cur.release()
 		batches.Put(t.cur)
 		t.cur = nil
 	}
@@ -116,7 +156,10 @@ func (t *Trace) produce(pl *pipeline) {
 				}
 			}
 			pending = false
-			if !b.keep(&fr) {
+			if held, full := b.hold(&fr); full {
+				pending = true
+				break
+			} else if !held && !b.keep(&fr) {
 				pending = true
 				break
 			}

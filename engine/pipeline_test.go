@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"encoding/binary"
 	"errors"
 	"hash/fnv"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -73,10 +75,11 @@ func sequential(t *testing.T, path string, ids []field.ID) (out []string, trunca
 	}
 }
 
-// TestPipelineMatchesSequential checks that the two-goroutine pipeline hands out exactly the frames, in
-// the same order and with the same analysis, as a sequential loop: on a plain pcap, a gzip-compressed
-// one (whose bytes the batches must copy), a file cut in the middle of a record, and IP fragments (whose
-// reassembled payload each packet must keep).
+// TestPipelineMatchesSequential checks that the pipeline hands out exactly the frames, in the same order
+// and with the same analysis, as a sequential loop: on a plain pcap, a gzip-compressed one, a file cut in
+// the middle of a record, one of large records (batches that reach their limit of read-ahead blocks held,
+// bigRecords), and IP fragments (whose reassembled payload each packet must keep). A block of the file
+// reused while a batch still held it would change the bytes of frames not yet handed out.
 func TestPipelineMatchesSequential(t *testing.T) {
 	ids := fieldIDs(t)
 	dir := t.TempDir()
@@ -88,7 +91,7 @@ func TestPipelineMatchesSequential(t *testing.T) {
 	if err := os.WriteFile(cut, whole[:len(whole)*2/3], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	files := []string{"../testdata/wikipedia.pcap", benchTrace, cut}
+	files := []string{"../testdata/wikipedia.pcap", benchTrace, cut, bigRecords(t, dir)}
 	for _, extra := range []string{"../../shared/captures/zeek/ipv4/fragmented-1.pcap", "../../shared/captures/zeek/ipv4/fragmented-3.pcap"} {
 		if _, err := os.Stat(extra); err == nil {
 			files = append(files, extra)
@@ -175,4 +178,46 @@ func TestKeepCarriesOver(t *testing.T) {
 	if !b.keep(&huge) || len(huge.Data) != 2*batchBytes || string(huge.Comment) != "c" {
 		t.Fatal("a frame larger than the arena was not kept whole")
 	}
+}
+
+// bigRecords writes a pcap of some 12 MB of UDP frames of 60 bytes to 200 KB, so that batches span
+// several read-ahead blocks.
+func bigRecords(t *testing.T, dir string) string {
+	var b []byte
+	b = binary.LittleEndian.AppendUint32(b, 0xa1b2c3d4)
+	b = binary.LittleEndian.AppendUint16(b, 2)
+	b = binary.LittleEndian.AppendUint16(b, 4)
+	b = append(b, make([]byte, 8)...)
+	b = binary.LittleEndian.AppendUint32(b, 262144)
+	b = binary.LittleEndian.AppendUint32(b, 1)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := 0; len(b) < 12<<20; i++ {
+		n := 60 + rng.IntN(1400)
+		if i%5 == 0 {
+			n = 60 + rng.IntN(200000)
+		}
+		frame := make([]byte, n)
+		copy(frame, []byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00})
+		ip := frame[14:]
+		ip[0], ip[9] = 0x45, 17
+		binary.BigEndian.PutUint16(ip[2:], uint16(min(n-14, 65535)))
+		binary.BigEndian.PutUint16(ip[4:], uint16(i))
+		copy(ip[12:], []byte{10, 0, 0, 1, 10, 0, 0, 2})
+		binary.BigEndian.PutUint16(ip[20:], 5000)
+		binary.BigEndian.PutUint16(ip[22:], 6000)
+		binary.BigEndian.PutUint16(ip[24:], uint16(min(n-34, 65535)))
+		for j := 42; j < n; j++ {
+			frame[j] = byte(i * j)
+		}
+		b = binary.LittleEndian.AppendUint32(b, uint32(i))
+		b = binary.LittleEndian.AppendUint32(b, 0)
+		b = binary.LittleEndian.AppendUint32(b, uint32(n))
+		b = binary.LittleEndian.AppendUint32(b, uint32(n))
+		b = append(b, frame...)
+	}
+	path := filepath.Join(dir, "big.pcap")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
