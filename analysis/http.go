@@ -490,7 +490,7 @@ func (h *HTTPStreams) segmentTshark(p *dissect.Packet, i int, s *httpStream, sid
 				d.total = -1
 				d.headOpen, d.scanned = nd.BodyStart == 0 && nd.Need == dissect.HTTPNeedOneMoreSegment, len(buf)
 				h.extend(d, segSeq, n, len(rest), nd.Need)
-				if nd.Need > 0 && nd.BodyStart > 0 {
+				if bodyLenKnownOrToFIN(nd.Need) && nd.BodyStart > 0 {
 					h.makeSparse(d, nd.BodyStart)
 				}
 				off += n
@@ -500,7 +500,7 @@ func (h *HTTPStreams) segmentTshark(p *dissect.Packet, i int, s *httpStream, sid
 				h.take(d)
 				h.restart(d, segSeq, buf, nd.Off, frame)
 				h.extend(d, segSeq, n, len(rest), nd.Need)
-				if nd.Need > 0 && nd.BodyStart > nd.Off {
+				if bodyLenKnownOrToFIN(nd.Need) && nd.BodyStart > nd.Off {
 					h.makeSparse(d, nd.BodyStart-nd.Off)
 				}
 				off += n
@@ -539,7 +539,7 @@ func (h *HTTPStreams) segmentTshark(p *dissect.Packet, i int, s *httpStream, sid
 				default:
 					d.nxtpdu = nxtseq + uint32(need)
 				}
-				if need > 0 && bodyStart > needOff {
+				if bodyLenKnownOrToFIN(need) && bodyStart > needOff {
 					h.makeSparse(d, bodyStart-needOff)
 				}
 				h.add(d, 0, rest[needOff:], !seqLT(nxtseq, d.nxtpdu))
@@ -549,6 +549,11 @@ func (h *HTTPStreams) segmentTshark(p *dissect.Packet, i int, s *httpStream, sid
 		return
 	}
 }
+
+// bodyLenKnownOrToFIN says whether a message whose head is complete may keep only its head (makeSparse):
+// its body's length is known (need > 0), or it runs until the FIN. No http.* field reads a body, so the
+// body is only counted, never kept (a download reset or cut short would otherwise be held whole).
+func bodyLenKnownOrToFIN(need int) bool { return need > 0 || need == dissect.HTTPNeedUntilFIN }
 
 // add stores a fragment of the PDU at offset at; last marks the fragment that ends it.
 func (h *HTTPStreams) add(d *httpDir, at int, b []byte, last bool) {
