@@ -151,7 +151,10 @@ type Packet struct {
 	match   matchResult // this frame's ICMP echo / ARP matches (icmp.go)
 	diags   [maxDiags]Diag
 	vals    []field.Value // reused by AppendField
-	scratch [4096]byte    // decoder scratch (e.g. decompressed DNS names), reused per packet
+	// scratch is the space for field values made rather than found in the frame (e.g. decompressed DNS
+	// names), reused per packet; made on first use, so that the many frames that never need it stay
+	// small (a Packet is kept per slot of the engine's batches).
+	scratch *[scratchSize]byte
 }
 
 // FragInfo tells whether this frame is an IP fragment and whether it completed a datagram.
@@ -234,10 +237,16 @@ func (p *Packet) reset() {
 	p.Comment = nil
 }
 
+// scratchSize is the size of a packet's scratch space.
+const scratchSize = 4096
+
 // alloc returns n bytes of the packet's scratch space, or nil if it is exhausted.
 func (p *Packet) alloc(n int) []byte {
-	if p.nscr+n > len(p.scratch) {
+	if p.nscr+n > scratchSize {
 		return nil
+	}
+	if p.scratch == nil {
+		p.scratch = new([scratchSize]byte)
 	}
 	b := p.scratch[p.nscr : p.nscr+n : p.nscr+n]
 	p.nscr += n

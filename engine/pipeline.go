@@ -19,7 +19,7 @@ import (
 // packet once the pipeline runs.
 
 const (
-	batchFrames = 64        // packets per batch
+	batchFrames = 128       // packets per batch
 	batchBytes  = 128 << 10 // initial size of a batch's copy of the frame bytes
 	maxInFlight = 4         // batches allocated per trace at most (decoded ahead, being analyzed)
 )
