@@ -148,9 +148,9 @@ type Packet struct {
 	HTTP [MaxHTTP]HTTPInfo
 	app  [MaxHTTP][]byte // the bytes of each HTTP message (Layer.Buf = 2 + index)
 
-	match   matchResult // this frame's ICMP echo / ARP matches (icmp.go)
-	diags   [maxDiags]Diag
-	vals    []field.Value // reused by AppendField
+	match matchResult // this frame's ICMP echo / ARP matches (icmp.go)
+	diags [maxDiags]Diag
+	vals  []field.Value // reused by AppendField
 	// scratch is the space for field values made rather than found in the frame (e.g. decompressed DNS
 	// names), reused per packet; made on first use, so that the many frames that never need it stay
 	// small (a Packet is kept per slot of the engine's batches).
