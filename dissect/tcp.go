@@ -610,6 +610,12 @@ func tcpOptionTree(p *Packet, l *Layer, t *Tree, parent *Node, k byte, opt []byt
 // FindTCPOption returns the first option of this kind in the TCP header h (kind and length bytes
 // included) when its length is valid for the kind, or nil.
 func FindTCPOption(h []byte, kind byte) []byte {
+	if len(h) <= 20 {
+		return nil // no options
+	}
+	if len(h) == 32 && kind != 8 && h[20] == 1 && h[21] == 1 && h[22] == 8 && h[23] == 10 {
+		return nil // NOP, NOP, timestamps: what most segments carry, and nothing else
+	}
 	var found []byte
 	walkTCPOptions(h, func(k byte, opt []byte) {
 		if found == nil && k == kind && tcpOptLenOK(k, len(opt)) {
