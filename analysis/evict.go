@@ -265,6 +265,9 @@ func (t *TCPStreams) sweep(now int64) {
 		if c.closed() && now-c.rec.c.LastTime >= t.idle {
 			if t.retire(c) {
 				delete(t.convs, c.rec.key)
+				if t.lastConv == c {
+					t.lastConv = nil
+				}
 				t.tombs[maphash.Comparable(t.seed, c.rec.key)] = c.stream
 			}
 			continue
@@ -298,6 +301,9 @@ func (t *TCPStreams) retire(c *tcpConv) bool {
 	t.all[c.stream] = nil
 	t.doneAt[c.stream] = off
 	t.evicted++
+	if t.lastConv == c {
+		t.lastConv = nil // the structure is about to be reused for another conversation
+	}
 	if len(t.free) < maxFree {
 		t.free = append(t.free, c) // nothing refers to it any more (a stale queue entry is checked)
 	}

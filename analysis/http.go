@@ -107,6 +107,8 @@ type HTTPStreams struct {
 	// strs holds the strings of operations seen before (methods, versions, hosts, servers …), so that
 	// the thousands of operations that repeat them share one copy.
 	strs map[string]string
+	// last is the stream of the previous segment (segments of one stream often come in runs), or nil.
+	last *httpStream
 	// freeOps holds the operations views of finished streams, for reuse.
 	freeOps []*opStream
 	// Counters for the trace's story.
@@ -333,7 +335,10 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 	seq := binary.BigEndian.Uint32(hd[4:])
 	flags := binary.BigEndian.Uint16(hd[12:])
 	reported := p.TCPPayloadLen(l)
-	s := h.streams[c.Stream]
+	s := h.last
+	if s == nil || s.id != c.Stream {
+		s = h.streams[c.Stream]
+	}
 	if s == nil {
 		// A stream has no state until it carries data: only the server port its handshake names is
 		// kept (tshark tries that port first), so connections that never carry data cost nothing.
@@ -395,9 +400,11 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 	if flags&dissect.TCPFin != 0 {
 		s.fin[side] = true
 	}
+	h.last = s
 	if flags&dissect.TCPRst != 0 || s.fin[0] && s.fin[1] {
 		h.finish(s)
 		delete(h.streams, s.id)
+		h.last = nil
 	}
 }
 
@@ -958,6 +965,7 @@ func (h *HTTPStreams) Close() {
 		h.finish(h.streams[id])
 	}
 	clear(h.streams)
+	h.last = nil
 }
 
 // finish ends a stream: its parsers see the end of the stream, requests still waiting become

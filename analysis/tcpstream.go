@@ -39,8 +39,12 @@ type TCPStreams struct {
 	doneAt    []uint32          // by stream number: where an evicted record is in done
 	tombs     map[uint64]uint32 // hash of the endpoints of evicted conversations → their stream
 	seed      maphash.Seed
-	evicted   int
-	revived   int
+	// lastKey and lastConv are the conversation of the previous segment (lastConv nil: none, or it
+	// has left convs since).
+	lastKey  convKey
+	lastConv *tcpConv
+	evicted  int
+	revived  int
 }
 
 type convKey struct {
@@ -125,7 +129,12 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 		syn, hasAck := flags&dissect.TCPSyn != 0, flags&dissect.TCPAck != 0
 
 		k, side := key(src, dst, sp, dp)
-		c := t.convs[k]
+		var c *tcpConv
+		if t.lastConv != nil && t.lastKey == k {
+			c = t.lastConv // segments of one connection often come in runs
+		} else {
+			c = t.convs[k]
+		}
 		if c == nil && len(t.tombs) > 0 {
 			c = t.revive(k)
 		}
@@ -142,6 +151,7 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 			t.all = append(t.all, c)
 			t.doneAt = append(t.doneAt, 0)
 		}
+		t.lastKey, t.lastConv = k, c
 		fwd, rev := &c.dirs[side], &c.dirs[1-side]
 		baseSeq(fwd, rev, syn, hasAck, seq, ack)
 		if syn {
