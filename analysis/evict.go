@@ -3,6 +3,7 @@ package analysis
 import (
 	"encoding/binary"
 	"hash/maphash"
+	"os"
 )
 
 // Eviction of finished TCP conversations, so that memory follows the conversations in progress, not the
@@ -42,33 +43,97 @@ type closing struct {
 
 const doneChunk = 64 << 10 // bytes per chunk of the store; a record never spans two
 
-// doneStore holds the encoded records of evicted conversations, in chunks that are never moved.
+// doneStore holds the encoded records of evicted conversations, in chunks that are never moved. Past
+// memChunks chunks, the older full ones are written to a temporary file (deleted when the store is
+// closed, or at once where the system allows) and read back a record at a time: the store's memory stays
+// the same however many connections a trace holds.
 type doneStore struct {
-	chunks [][]byte
+	chunks    [][]byte // nil for a chunk in the file
+	lens      []uint16 // bytes used in each chunk (doneChunk fits: 64 KiB - 1 at most, see add)
+	memChunks int      // chunks kept in memory (0: memChunksDefault)
+	spilled   int      // chunks [0, spilled) are in the file
+	file      *os.File
+	fileErr   bool   // the file could not be made or written: chunks stay in memory
+	rec       []byte // a record read back from the file
 }
 
 // maxRecord bounds one encoded record: 16 SYN frames and the rest, in varints.
 const maxRecord = 512
 
+// memChunksDefault is how many chunks of records stay in memory (512 KiB, some 8,000 conversations).
+const memChunksDefault = 8
+
 // add encodes a conversation and returns where it is (chunk<<16 | offset), or false when the store is full.
 func (d *doneStore) add(c *tcpConv) (uint32, bool) {
 	n := len(d.chunks)
-	if n == 0 || len(d.chunks[n-1])+maxRecord > doneChunk {
+	if n == 0 || len(d.chunks[n-1])+maxRecord >= doneChunk {
 		if n == 1<<16 {
 			return 0, false
 		}
+		d.spill()
 		d.chunks = append(d.chunks, make([]byte, 0, doneChunk))
+		d.lens = append(d.lens, 0)
 		n++
 	}
 	ch := d.chunks[n-1]
 	off := uint32(n-1)<<16 | uint32(len(ch))
 	d.chunks[n-1] = encodeConv(ch, c)
+	d.lens[n-1] = uint16(len(d.chunks[n-1]))
 	return off, true
+}
+
+// spill writes the oldest full chunks held in memory to the file, so that at most memChunks stay.
+func (d *doneStore) spill() {
+	keep := d.memChunks
+	if keep == 0 {
+		keep = memChunksDefault
+	}
+	for len(d.chunks)-d.spilled >= keep && !d.fileErr {
+		if d.file == nil {
+			f, err := os.CreateTemp("", "wirelens-conversations-*")
+			if err != nil {
+				d.fileErr = true
+				return
+			}
+			d.file = f
+			os.Remove(f.Name()) // where the system allows it, the file goes when it is closed
+		}
+		i := d.spilled
+		if _, err := d.file.WriteAt(d.chunks[i], int64(i)*doneChunk); err != nil {
+			d.fileErr = true
+			return
+		}
+		d.chunks[i] = nil
+		d.spilled++
+	}
 }
 
 // get decodes the conversation stored at off into c (whose stream is set by the caller).
 func (d *doneStore) get(off uint32, c *tcpConv) {
-	decodeConv(d.chunks[off>>16][off&0xffff:], c)
+	i, o := int(off>>16), int(off&0xffff)
+	if ch := d.chunks[i]; ch != nil {
+		decodeConv(ch[o:], c)
+		return
+	}
+	n := min(maxRecord, int(d.lens[i])-o)
+	if cap(d.rec) < maxRecord {
+		d.rec = make([]byte, maxRecord)
+	}
+	b := d.rec[:n]
+	if _, err := d.file.ReadAt(b, int64(i)*doneChunk+int64(o)); err != nil {
+		clear(b) // cannot happen short of a failing disk: the record reads as empty
+	}
+	decodeConv(b, c)
+}
+
+// close removes the file of spilled records.
+func (d *doneStore) close() {
+	if d.file != nil {
+		name := d.file.Name()
+		d.file.Close()
+		os.Remove(name)
+		d.file = nil
+	}
 }
 
 // Record layout, all varints: flags, key, frames and times, counters, history, the sides' sequence bases
@@ -341,6 +406,10 @@ func (t *TCPStreams) record(s uint32, tmp *tcpConv) *tcpConv {
 	t.done.get(t.doneAt[s], tmp)
 	return tmp
 }
+
+// Close removes the temporary file that the records of evicted conversations may have been written to.
+// Conversations can no longer be read after it.
+func (t *TCPStreams) Close() { t.done.close() }
 
 // Live returns the number of TCP conversations held whole (in progress or recently closed), the number
 // moved to the compact store and the number brought back from it by a late segment.

@@ -83,6 +83,49 @@ func TestStoreRoundTrip(t *testing.T) {
 	}
 }
 
+// TestStoreSpills keeps one chunk of records in memory and writes the others to the file: every record
+// reads back as it was stored, from memory and from the file, and the file goes at close.
+func TestStoreSpills(t *testing.T) {
+	ts, _ := runTrace(t, echoTrace, 0)
+	mem := doneStore{memChunks: 1}
+	var all doneStore
+	var offs []uint32
+	for range 4 { // enough records for several chunks
+		for _, c := range ts.all {
+			off, ok := mem.add(c)
+			if _, ok2 := all.add(c); !ok || !ok2 {
+				t.Fatal("store full")
+			}
+			offs = append(offs, off)
+		}
+	}
+	if mem.spilled < 2 || mem.file == nil {
+		t.Fatalf("%d chunks written out of %d", mem.spilled, len(mem.chunks))
+	}
+	held := 0
+	for _, ch := range mem.chunks {
+		if ch != nil {
+			held++
+		}
+	}
+	if held > 1 {
+		t.Errorf("%d chunks held in memory, want 1", held)
+	}
+	for _, off := range offs {
+		var got, want tcpConv
+		mem.get(off, &got)
+		all.get(off, &want)
+		if !reflect.DeepEqual(got.rec, want.rec) || got.dirs[0].base != want.dirs[0].base || got.irtt != want.irtt {
+			t.Fatalf("record at %#x (chunk %d, spilled %d): got %+v, want %+v", off, off>>16, mem.spilled, got.rec, want.rec)
+		}
+	}
+	f := mem.file
+	mem.close()
+	if _, err := f.Stat(); err == nil {
+		t.Error("the file is still open after close")
+	}
+}
+
 // TestEvictionKeepsResults reads a trace of many short connections keeping everything, then evicting
 // closed conversations as soon as possible (1 ms after their last segment): the streams, relative
 // sequence numbers, TCP analysis, conversation table and late diagnostics are the same, and the

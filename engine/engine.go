@@ -144,6 +144,7 @@ func open(path string, o Options) (*Trace, error) {
 func (t *Trace) Close() error {
 	t.stopPipeline()
 	t.stopAhead()
+	t.tcp.Close()
 	return t.file.Close()
 }
 
