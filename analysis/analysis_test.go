@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"encoding/binary"
+	"reflect"
 	"testing"
 
 	"github.com/wirelens/wirelens/capture"
@@ -18,11 +19,15 @@ type seg struct {
 	payload    int
 	win        uint16 // 0: 8192
 	zeroWin    bool   // send a window of 0
+	port       uint16 // the client's port (0: 40000)
 }
 
 func frameOf(s seg) []byte {
 	src, dst := []byte{10, 0, 0, 1}, []byte{10, 0, 0, 2}
 	sp, dp := uint16(40000), uint16(80)
+	if s.port != 0 {
+		sp = s.port
+	}
 	if s.fromServer {
 		src, dst, sp, dp = dst, src, dp, sp
 	}
@@ -59,9 +64,13 @@ type result struct {
 }
 
 // play runs the segments through the decoder and the TCP tracker.
-func play(segs []seg) result {
+func play(segs []seg) result { return playIdle(segs, closedIdle) }
+
+// playIdle is play with closed conversations evicted after idle (0: never).
+func playIdle(segs []seg, idle int64) result {
 	d := dissect.NewDecoder()
 	t := NewTCPStreams()
+	t.idle = idle
 	var r result
 	for _, s := range segs {
 		data := frameOf(s)
@@ -217,5 +226,39 @@ func TestZeroWindowProbeAndReusedPorts(t *testing.T) {
 	r = play(reuse)
 	if len(r.convs) != 2 || r.flags[5]&dissect.TCPAReusedPorts == 0 || !has(r.diags[5], "Port numbers reused: a new connection on the ports of an earlier one") {
 		t.Errorf("reuse: %d conversations, flags %b, diags %v", len(r.convs), r.flags[5], r.diags[5])
+	}
+}
+
+// TestReusedPortsAfterEviction reuses the ports of a conversation evicted long before (its tomb answers
+// without the record being read back): streams, flags, diagnostics and the conversation table are those
+// of a tracker that evicts nothing. A late copy of another evicted conversation's SYN (same ISN, its
+// record read back) joins that conversation's stream; only its sequence analysis starts afresh (the
+// documented difference of eviction: it is not flagged a retransmission).
+func TestReusedPortsAfterEviction(t *testing.T) {
+	segs := []seg{
+		{ms: 0, seq: 1000, flags: syn},
+		{fromServer: true, ms: 1, seq: 5000, ack: 1001, flags: synack},
+		{ms: 2, seq: 1001, ack: 5001, flags: finack},
+		{fromServer: true, ms: 3, seq: 5001, ack: 1002, flags: finack},
+		{ms: 4, seq: 1002, ack: 5002, flags: ack},
+		{port: 40001, ms: 5, seq: 300, flags: syn},
+		{port: 40001, fromServer: true, ms: 6, seq: 900, ack: 301, flags: rstack},
+		{port: 40002, ms: 20000, seq: 1, flags: syn}, // a sweep: the two above are evicted
+		{ms: 30000, seq: 777777, flags: syn},         // port reuse of the first, from its tomb
+		{fromServer: true, ms: 30001, seq: 9000, ack: 777778, flags: synack},
+	}
+	got, want := playIdle(segs, closedIdle), playIdle(segs, 0)
+	if !reflect.DeepEqual(got.flags, want.flags) || !reflect.DeepEqual(got.diags, want.diags) {
+		t.Errorf("flags %v diags %v\nwant %v %v", got.flags, got.diags, want.flags, want.diags)
+	}
+	if !reflect.DeepEqual(got.convs, want.convs) {
+		t.Errorf("conversations\n got %+v\nwant %+v", got.convs, want.convs)
+	}
+	if len(got.convs) != 4 || got.flags[8]&dissect.TCPAReusedPorts == 0 {
+		t.Errorf("%d conversations, flags of the reusing SYN %b", len(got.convs), got.flags[8])
+	}
+	late := playIdle(append(segs, seg{port: 40001, ms: 30002, seq: 300, flags: syn}), closedIdle)
+	if c := late.convs[1]; len(late.convs) != 4 || c.SYNs != 2 || late.flags[10]&dissect.TCPAReusedPorts != 0 {
+		t.Errorf("the late SYN: %d conversations, stream 1 has %d SYNs, flags %b", len(late.convs), c.SYNs, late.flags[10])
 	}
 }

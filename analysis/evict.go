@@ -13,7 +13,8 @@ import (
 // and no segment of it has been seen for closedIdle of capture time. Its record then moves to a compact
 // store (a varint encoding of the convRecord, some 40–70 bytes instead of some 500 for the live state with
 // its sequence analysis), and a small tombstone map keeps a hash of its endpoints with its stream number
-// (12 bytes, where the endpoints take 36; the record holds the endpoints, which are checked):
+// and its base sequence numbers (some 28 bytes, where the endpoints take 36; the record holds the
+// endpoints, which are checked when it is read back):
 //
 //   - a SYN that reuses the endpoints later still opens a new stream and is flagged "reused ports", as
 //     tshark does, because the record brought back keeps both sides' base sequence numbers;
@@ -53,9 +54,17 @@ type doneStore struct {
 	memChunks int      // chunks kept in memory (0: memChunksDefault)
 	spilled   int      // chunks [0, spilled) are in the file
 	file      *os.File
-	fileErr   bool   // the file could not be made or written: chunks stay in memory
-	rec       []byte // a record read back from the file
+	fileErr   bool // the file could not be made or written: chunks stay in memory
+	// cache holds spilled chunks read back, by chunk index modulo doneCache: records are read back
+	// (the conversation table at the end, a port reused) roughly in the order they were written.
+	cache [doneCache]struct {
+		chunk int // 1 + the chunk's index, or 0
+		b     []byte
+	}
 }
+
+// doneCache is the number of spilled chunks kept once read back (512 KiB).
+const doneCache = 8
 
 // maxRecord bounds one encoded record: 16 SYN frames and the rest, in varints.
 const maxRecord = 512
@@ -115,15 +124,17 @@ func (d *doneStore) get(off uint32, c *tcpConv) {
 		decodeConv(ch[o:], c)
 		return
 	}
-	n := min(maxRecord, int(d.lens[i])-o)
-	if cap(d.rec) < maxRecord {
-		d.rec = make([]byte, maxRecord)
+	e := &d.cache[i%doneCache]
+	if e.chunk != i+1 {
+		if e.b == nil {
+			e.b = make([]byte, doneChunk)
+		}
+		if _, err := d.file.ReadAt(e.b[:d.lens[i]], int64(i)*doneChunk); err != nil {
+			clear(e.b) // cannot happen short of a failing disk: the records read as empty
+		}
+		e.chunk = i + 1
 	}
-	b := d.rec[:n]
-	if _, err := d.file.ReadAt(b, int64(i)*doneChunk+int64(o)); err != nil {
-		clear(b) // cannot happen short of a failing disk: the record reads as empty
-	}
-	decodeConv(b, c)
+	decodeConv(e.b[o:d.lens[i]], c)
 }
 
 // close removes the file of spilled records.
@@ -333,7 +344,7 @@ func (t *TCPStreams) sweep(now int64) {
 				if t.lastConv == c {
 					t.lastConv = nil
 				}
-				t.tombs[maphash.Comparable(t.seed, c.rec.key)] = c.stream
+				t.tombs[maphash.Comparable(t.seed, c.rec.key)] = t.tombOf(c)
 			}
 			continue
 		}
@@ -375,14 +386,47 @@ func (t *TCPStreams) retire(c *tcpConv) bool {
 	return true
 }
 
+// tomb is what stays in memory of an evicted conversation: its stream, and what a SYN reusing its
+// endpoints needs (newStreamOnSYN: each side's base sequence number), so that port reuse, the common
+// case on a busy client, opens the new stream without reading the record back from the store. check is
+// a second hash of the endpoints: a SYN whose endpoints share the first hash with another conversation's
+// is not taken for a reuse of it.
+type tomb struct {
+	stream  uint32
+	check   uint32
+	base    [2]uint32
+	baseSet [2]bool
+}
+
+func (t *TCPStreams) tombOf(c *tcpConv) tomb {
+	return tomb{
+		stream: c.stream, check: uint32(maphash.Comparable(t.seed2, c.rec.key)),
+		base: [2]uint32{c.dirs[0].base, c.dirs[1].base}, baseSet: [2]bool{c.dirs[0].baseSet, c.dirs[1].baseSet},
+	}
+}
+
+// reusedTomb reports whether a SYN on the endpoints k of an evicted conversation opens a new stream
+// (newStreamOnSYN on the evicted conversation), and if so forgets the tomb as revive would: the evicted
+// record stays in the store as it is. When it returns false, revive decides.
+func (t *TCPStreams) reusedTomb(k convKey, side int, seq uint32) bool {
+	h := maphash.Comparable(t.seed, k)
+	tb, ok := t.tombs[h]
+	if !ok || tb.check != uint32(maphash.Comparable(t.seed2, k)) || !tb.baseSet[side] || tb.base[side] == seq {
+		return false
+	}
+	delete(t.tombs, h)
+	return true
+}
+
 // revive brings an evicted conversation on endpoints k back to life for a new segment, or returns nil if
 // there is none.
 func (t *TCPStreams) revive(k convKey) *tcpConv {
 	h := maphash.Comparable(t.seed, k)
-	stream, ok := t.tombs[h]
+	tb, ok := t.tombs[h]
 	if !ok {
 		return nil
 	}
+	stream := tb.stream
 	c := t.newConv()
 	c.stream = stream
 	t.done.get(t.doneAt[stream], c)

@@ -34,11 +34,12 @@ type TCPStreams struct {
 	lastSweep int64     // capture time of the last sweep
 	queue     []closing // conversations that saw a FIN or a RST, oldest first, from qhead
 	qhead     int
-	free      []*tcpConv        // retired conversations, for reuse
-	done      doneStore         // evicted conversations' records
-	doneAt    []uint32          // by stream number: where an evicted record is in done
-	tombs     map[uint64]uint32 // hash of the endpoints of evicted conversations → their stream
+	free      []*tcpConv      // retired conversations, for reuse
+	done      doneStore       // evicted conversations' records
+	doneAt    []uint32        // by stream number: where an evicted record is in done
+	tombs     map[uint64]tomb // hash of the endpoints of evicted conversations → their stream
 	seed      maphash.Seed
+	seed2     maphash.Seed // for tomb.check
 	// lastKey and lastConv are the conversation of the previous segment (lastConv nil: none, or it
 	// has left convs since).
 	lastKey  convKey
@@ -73,7 +74,7 @@ type tcpConv struct {
 
 // NewTCPStreams returns an empty tracker.
 func NewTCPStreams() *TCPStreams {
-	return &TCPStreams{convs: make(map[convKey]*tcpConv), tombs: make(map[uint64]uint32), seed: maphash.MakeSeed(), idle: closedIdle}
+	return &TCPStreams{convs: make(map[convKey]*tcpConv), tombs: make(map[uint64]tomb), seed: maphash.MakeSeed(), seed2: maphash.MakeSeed(), idle: closedIdle}
 }
 
 // Count returns the number of TCP streams seen so far.
@@ -135,12 +136,15 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 		} else {
 			c = t.convs[k]
 		}
+		reused := false
 		if c == nil && len(t.tombs) > 0 {
-			c = t.revive(k)
+			if reused = syn && t.reusedTomb(k, side, seq); !reused {
+				c = t.revive(k)
+			}
 		}
-		reused := c != nil && newStreamOnSYN(c, side, syn, seq)
+		reused = reused || c != nil && newStreamOnSYN(c, side, syn, seq)
 		if c == nil || reused {
-			if reused && t.idle > 0 {
+			if reused && c != nil && t.idle > 0 {
 				t.retire(c) // no segment can reach it any more
 			}
 			c = t.newConv()
