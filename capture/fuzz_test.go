@@ -3,6 +3,7 @@ package capture
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"testing"
 )
@@ -58,6 +59,46 @@ func FuzzReader(f *testing.F) {
 			last = fr.Offset
 			if i > 1<<20 {
 				t.Fatal("too many frames")
+			}
+		}
+	})
+}
+
+// FuzzReadAhead checks that reading ahead changes nothing on arbitrary input: the same frames (bytes,
+// times, offsets) and the same end as reading without it.
+func FuzzReadAhead(f *testing.F) {
+	pcap, _ := smallPcap()
+	ngFile, _, _ := smallPcapNG()
+	f.Add(pcap)
+	f.Add(ngFile)
+	f.Add(gz(pcap))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		read := func(ahead bool) (out []string, end string) {
+			r, err := NewReader(bytes.NewReader(data))
+			if err != nil {
+				return nil, err.Error()
+			}
+			if ahead {
+				stop := r.ReadAhead()
+				defer stop()
+			}
+			var fr Frame
+			for i := 0; i < 1<<16; i++ {
+				if err := r.Next(&fr); err != nil {
+					return out, err.Error()
+				}
+				out = append(out, fmt.Sprint(fr.Offset, fr.TimeNS, fr.OrigLen, string(fr.Data), string(fr.Comment)))
+			}
+			return out, "many"
+		}
+		want, wantEnd := read(false)
+		got, gotEnd := read(true)
+		if gotEnd != wantEnd || len(got) != len(want) {
+			t.Fatalf("read ahead: %d frames, end %q; without: %d frames, end %q", len(got), gotEnd, len(want), wantEnd)
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("frame %d differs", i+1)
 			}
 		}
 	})
