@@ -617,6 +617,34 @@ type HTTPHead struct {
 	Ambiguous bool
 }
 
+// headKept are the headers ParseHTTPHead keeps, by the length of their names (no two share one, so a
+// header line is compared with one name at most); field says where the value goes.
+var headKept = func() (t [18]struct {
+	name  string
+	field func(h *HTTPHead) *[]byte
+}) {
+	for _, k := range []struct {
+		name  string
+		field func(h *HTTPHead) *[]byte
+	}{
+		{"host", func(h *HTTPHead) *[]byte { return &h.Host }},
+		{"server", func(h *HTTPHead) *[]byte { return &h.Server }},
+		{"location", func(h *HTTPHead) *[]byte { return &h.Location }},
+		{"user-agent", func(h *HTTPHead) *[]byte { return &h.UserAgent }},
+		{"content-type", func(h *HTTPHead) *[]byte { return &h.ContentType }},
+		{"authorization", func(h *HTTPHead) *[]byte { return &h.Authorization }},
+		{"www-authenticate", func(h *HTTPHead) *[]byte { return &h.Authenticate }},
+		{"content-length", nil},
+		{"transfer-encoding", nil},
+	} {
+		if t[len(k.name)].name != "" {
+			panic("dissect: two kept HTTP headers with names of one length: " + k.name)
+		}
+		t[len(k.name)] = k
+	}
+	return t
+}()
+
 // ParseHTTPHead reads the head of a message (msg from its first byte, hdr the head's length).
 func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
 	h := HTTPHead{ContentLength: -1}
@@ -637,56 +665,33 @@ func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
 				h.Version, _ = httpStartPart(ln.line, ln.typ, httpPartReqVersion)
 			}
 		case httpLineHeader:
-			// Only the headers below are kept: the name's length picks the one to compare with.
 			name := ln.line[:ln.colon]
-			switch len(name) {
-			case 4:
-				if equalFold(name, "host") {
-					h.Host = httpHeaderValue(ln.line, ln.colon)
+			if len(name) >= len(headKept) {
+				break
+			}
+			k := headKept[len(name)] // the one kept header whose name has this length, if any
+			if k.name == "" || !equalFold(name, k.name) {
+				break
+			}
+			v := httpHeaderValue(ln.line, ln.colon)
+			switch k.name {
+			case "content-length":
+				n, ok := parseStrtoll(v)
+				if !ok {
+					n = -1
 				}
-			case 6:
-				if equalFold(name, "server") {
-					h.Server = httpHeaderValue(ln.line, ln.colon)
+				if clSeen && n != h.ContentLength || teSeen {
+					h.Ambiguous = true
 				}
-			case 8:
-				if equalFold(name, "location") {
-					h.Location = httpHeaderValue(ln.line, ln.colon)
+				h.ContentLength, clSeen = n, true
+			case "transfer-encoding":
+				h.Chunked = httpChunkedCoding(v)
+				if clSeen {
+					h.Ambiguous = true
 				}
-			case 10:
-				if equalFold(name, "user-agent") {
-					h.UserAgent = httpHeaderValue(ln.line, ln.colon)
-				}
-			case 12:
-				if equalFold(name, "content-type") {
-					h.ContentType = httpHeaderValue(ln.line, ln.colon)
-				}
-			case 13:
-				if equalFold(name, "authorization") {
-					h.Authorization = httpHeaderValue(ln.line, ln.colon)
-				}
-			case 16:
-				if equalFold(name, "www-authenticate") {
-					h.Authenticate = httpHeaderValue(ln.line, ln.colon)
-				}
-			case 14:
-				if equalFold(name, "content-length") {
-					n, ok := parseStrtoll(httpHeaderValue(ln.line, ln.colon))
-					if !ok {
-						n = -1
-					}
-					if clSeen && n != h.ContentLength || teSeen {
-						h.Ambiguous = true
-					}
-					h.ContentLength, clSeen = n, true
-				}
-			case 17:
-				if equalFold(name, "transfer-encoding") {
-					h.Chunked = httpChunkedCoding(httpHeaderValue(ln.line, ln.colon))
-					if clSeen {
-						h.Ambiguous = true
-					}
-					teSeen = true
-				}
+				teSeen = true
+			default:
+				*k.field(&h) = v
 			}
 		}
 		return true

@@ -156,3 +156,29 @@ func TestHTTPDecimalParsers(t *testing.T) {
 		}
 	}
 }
+
+// TestParseHTTPHead checks the fields ParseHTTPHead keeps: every kept header, whatever the case of its
+// name; others (also with a kept header's name as a prefix, or of the same length) are left alone; the
+// last Content-Length wins and framing that reads two ways is marked.
+func TestParseHTTPHead(t *testing.T) {
+	req := "GET /a?b HTTP/1.1\r\nHOST: example.org\r\nUser-Agent: curl/8\r\nAuthorization: NTLM abc\r\n" +
+		"Hosts: no\r\nX-Server: no\r\nContent-Length: 5\r\n\r\n"
+	h := ParseHTTPHead([]byte(req), len(req))
+	if h.Type != HTTPRequest || string(h.Method) != "GET" || string(h.URI) != "/a?b" || string(h.Version) != "HTTP/1.1" ||
+		string(h.Host) != "example.org" || string(h.UserAgent) != "curl/8" || string(h.Authorization) != "NTLM abc" ||
+		h.Server != nil || h.ContentLength != 5 || h.Chunked || h.Ambiguous {
+		t.Errorf("request: %+v", h)
+	}
+	resp := "HTTP/1.1 302 Found\r\nserver: nginx\r\nLocation: /new/\r\ncontent-type: text/html\r\n" +
+		"WWW-Authenticate: Negotiate\r\nContent-Length: 7\r\nContent-Length: 9\r\nTransfer-Encoding: chunked\r\n\r\n"
+	h = ParseHTTPHead([]byte(resp), len(resp))
+	if h.Type != HTTPResponse || h.Code != 302 || string(h.Phrase) != "Found" || string(h.Server) != "nginx" ||
+		string(h.Location) != "/new/" || string(h.ContentType) != "text/html" || string(h.Authenticate) != "Negotiate" ||
+		h.ContentLength != 9 || !h.Chunked || !h.Ambiguous {
+		t.Errorf("response: %+v", h)
+	}
+	plain := "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\n"
+	if h := ParseHTTPHead([]byte(plain), len(plain)); h.ContentLength != 3 || h.Ambiguous || h.Chunked {
+		t.Errorf("plain: %+v", h)
+	}
+}
