@@ -118,10 +118,7 @@ func (a *aheadReader) run(src io.Reader) {
 				return
 			}
 		}
-		n, err := io.ReadFull(src, b.buf[aheadRoom:])
-		if err == io.ErrUnexpectedEOF {
-			err = io.EOF
-		}
+		n, err := fill(src, b.buf[aheadRoom:])
 		b.refs.Store(1)
 		select {
 		case a.full <- aheadData{b, b.buf[aheadRoom : aheadRoom+n], err}:
@@ -132,6 +129,24 @@ func (a *aheadReader) run(src io.Reader) {
 			return
 		}
 	}
+}
+
+// fill reads into b until it is full or src fails. Unlike io.ReadFull it passes the source's error on
+// as it is (io.EOF at the end, a gzip stream's own io.ErrUnexpectedEOF when it is cut short), so that the
+// reader reports the end of the input as it would without reading ahead.
+func fill(src io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := src.Read(b[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+		if m == 0 {
+			return n, io.ErrNoProgress
+		}
+	}
+	return n, nil
 }
 
 // Read copies from the current block, waiting for the next one when it is used up.

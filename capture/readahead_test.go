@@ -38,9 +38,9 @@ func readFrames(t *testing.T, path string, ahead bool) ([]string, error) {
 	}
 }
 
-// TestReadAheadSameFrames checks that reading ahead changes nothing: a pcap, a gzip-compressed pcap and
-// a pcap cut inside a record give the same frames and the same end, with and without it (and an ETL
-// file, which it leaves alone).
+// TestReadAheadSameFrames checks that reading ahead changes nothing: a pcap, a gzip-compressed pcap, a
+// pcap cut inside a record and a gzip stream cut in the middle give the same frames and the same end
+// (the same truncation report), with and without it (and an ETL file, which it leaves alone).
 func TestReadAheadSameFrames(t *testing.T) {
 	whole, err := os.ReadFile("../testdata/wikipedia.pcap")
 	if err != nil {
@@ -50,7 +50,15 @@ func TestReadAheadSameFrames(t *testing.T) {
 	if err := os.WriteFile(cut, whole[:len(whole)*2/3+5], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{"../testdata/wikipedia.pcap", "../testdata/echo-connections.pcap.gz", cut, "../testdata/windows/pktmon-demikernel.etl"} {
+	gz, err := os.ReadFile("../testdata/echo-connections.pcap.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cutGz := filepath.Join(t.TempDir(), "cut.pcap.gz")
+	if err := os.WriteFile(cutGz, gz[:len(gz)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"../testdata/wikipedia.pcap", "../testdata/echo-connections.pcap.gz", cut, cutGz, "../testdata/windows/pktmon-demikernel.etl"} {
 		want, wantErr := readFrames(t, path, false)
 		got, gotErr := readFrames(t, path, true)
 		if len(want) == 0 || len(got) != len(want) {
@@ -65,7 +73,7 @@ func TestReadAheadSameFrames(t *testing.T) {
 		if errors.As(wantErr, &te1) != errors.As(gotErr, &te2) || (te1 != nil && te1.Error() != te2.Error()) {
 			t.Fatalf("%s: end %v read ahead, %v without", path, gotErr, wantErr)
 		}
-		if path == cut && te1 == nil {
+		if (path == cut || path == cutGz) && te1 == nil {
 			t.Fatalf("%s: the cut was not reported", path)
 		}
 	}
