@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"os"
 
 	"github.com/wirelens/wirelens/analysis"
 	"github.com/wirelens/wirelens/capture"
@@ -121,8 +122,9 @@ func open(path string, o Options) (*Trace, error) {
 	}
 	f.SetAllEvents(o.AllEvents)
 	stopAhead := func() {}
-	if path != "-" {
-		// A file is read in a goroutine of its own (a pipe is not: its frames are shown as they come).
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+		// A file is read in a goroutine of its own, in large blocks (a pipe or a device is not: its
+		// frames are shown as they come).
 		stopAhead = f.ReadAhead()
 	}
 	t := &Trace{path: path, file: f, stopAhead: stopAhead, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), http: analysis.NewHTTPStreams(), dns: analysis.NewDNSPairing()}
