@@ -122,7 +122,7 @@ func open(path string, o Options) (*Trace, error) {
 	}
 	f.SetAllEvents(o.AllEvents)
 	stopAhead := func() {}
-	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+	if st, err := os.Stat(path); path != "-" && err == nil && st.Mode().IsRegular() {
 		// A file is read in a goroutine of its own, in large blocks (a pipe or a device is not: its
 		// frames are shown as they come).
 		stopAhead = f.ReadAhead()
