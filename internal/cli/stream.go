@@ -3,16 +3,14 @@ package cli
 import (
 	"bufio"
 	"encoding/base64"
-	"encoding/binary"
 	"fmt"
 	"io"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
 
 	"github.com/spf13/cobra"
-	"github.com/wirelens/wirelens/dissect"
+	"github.com/wirelens/wirelens/analysis"
 	"github.com/wirelens/wirelens/reassembly"
 )
 
@@ -66,110 +64,16 @@ func streamCmd(g *globals) *cobra.Command {
 	return c
 }
 
-// streamSeg is one TCP segment or UDP datagram of a followed stream, as found in a packet.
-type streamSeg struct {
-	stream   uint32
-	src, dst netip.AddrPort
-	seq, ack uint32
-	flags    uint16
-	payload  []byte
-	rlen     int
-}
-
-// streamSegs calls fn for every TCP (or UDP) layer of the packet that conversation tracking numbered.
-func streamSegs(p *dissect.Packet, udp bool, fn func(s *streamSeg)) {
-	var s streamSeg
-	for i := 0; i < p.N; i++ {
-		l := &p.Layers[i]
-		if l.InError() {
-			continue
-		}
-		h := p.Header(l)
-		switch {
-		case !udp && l.Proto == dissect.ProtoTCP && p.TCP[l.Aux].Valid && len(h) >= 14:
-			s.stream = p.TCP[l.Aux].Stream
-			s.seq = binary.BigEndian.Uint32(h[4:])
-			s.ack = binary.BigEndian.Uint32(h[8:])
-			s.flags = binary.BigEndian.Uint16(h[12:]) & 0x0fff
-			s.rlen = p.TCPPayloadLen(l)
-		case udp && l.Proto == dissect.ProtoUDP && p.UDP[l.Aux].Valid && len(h) >= 8:
-			s.stream = p.UDP[l.Aux].Stream
-			s.rlen = int(binary.BigEndian.Uint16(h[4:])) - 8
-		default:
-			continue
-		}
-		s.payload = p.Payload(l)
-		if s.rlen < 0 {
-			s.rlen = len(s.payload)
-		}
-		if len(s.payload) > s.rlen {
-			s.payload = s.payload[:s.rlen]
-		}
-		sa, da := p.NetAddrs(i)
-		s.src = netip.AddrPortFrom(addrOf(sa), binary.BigEndian.Uint16(h[0:]))
-		s.dst = netip.AddrPortFrom(addrOf(da), binary.BigEndian.Uint16(h[2:]))
-		fn(&s)
-	}
-}
-
-func addrOf(b []byte) netip.Addr {
-	a, _ := netip.AddrFromSlice(b)
-	return a
-}
-
-// follower follows one stream: it decides which side is the client and reassembles (TCP) or passes the
-// datagrams on (UDP).
+// follower follows one stream for the command, counting the bytes written each way (the offsets its
+// output shows).
 type follower struct {
-	udp            bool
-	seen           bool
-	client, server netip.AddrPort
-	rs             *reassembly.Stream
-	sinks          reassembly.Sinks
-	offset         [2]int64 // bytes (data and gaps) output per direction
+	*analysis.Follower
+	offset [2]int64 // bytes (data and gaps) output per direction
 }
 
 func newFollower(udp bool, sinks reassembly.Sinks, budget *reassembly.Budget) *follower {
-	f := &follower{udp: udp, sinks: sinks}
-	if !udp {
-		f.rs = reassembly.NewStream(sinks, 0, budget)
-	}
-	return f
+	return &follower{Follower: analysis.NewFollower(udp, sinks, budget)}
 }
-
-func (f *follower) add(frame uint32, s *streamSeg) {
-	if !f.seen {
-		f.seen = true
-		f.client, f.server = s.src, s.dst
-		if !f.udp && s.flags&(reassembly.FlagSYN|tcpFlagACK) == reassembly.FlagSYN|tcpFlagACK {
-			f.client, f.server = s.dst, s.src // the first frame is a SYN-ACK: its receiver sent the SYN
-		}
-	}
-	dir := 0
-	if s.src != f.client {
-		dir = 1
-	}
-	if f.udp {
-		if len(s.payload) > 0 && f.sinks.Data != nil {
-			f.sinks.Data(dir, frame, s.payload)
-		}
-		if m := s.rlen - len(s.payload); m > 0 && f.sinks.Gap != nil {
-			f.sinks.Gap(dir, frame, 0, m)
-		}
-		return
-	}
-	f.rs.Dir[dir].Add(frame, s.seq, s.flags, s.payload, s.rlen)
-	if s.flags&tcpFlagACK != 0 {
-		f.rs.Dir[1-dir].Ack(frame, s.ack)
-	}
-}
-
-func (f *follower) close() {
-	if f.rs != nil {
-		f.rs.Close()
-	}
-}
-
-const tcpFlagACK = 0x10
 
 var dirNames = [2]string{"client", "server"}
 
@@ -202,15 +106,15 @@ func runStream(g *globals, o *streamOpts, path string, n uint32) error {
 			readErr = err
 			break
 		}
-		streamSegs(p, o.udp, func(s *streamSeg) {
-			if s.stream != n {
-				return
+		analysis.EachStreamSegment(p, o.udp, func(s *analysis.StreamSegment) bool {
+			if s.Stream == n {
+				f.Add(uint32(p.Num), s)
 			}
-			f.add(uint32(p.Num), s)
+			return true
 		})
 	}
-	f.close()
-	if !f.seen {
+	f.Close()
+	if !f.Seen {
 		w.Flush()
 		if readErr != nil && readErr != io.EOF {
 			return g.finish(t, path, readErr)
@@ -246,10 +150,10 @@ func (o *followPrinter) begin() {
 	case "ascii", "hex":
 		fmt.Fprintf(o.w, "\n===================================================================\n"+
 			"Follow: %s,%s\nFilter: %s.stream eq %d\nNode 0: %s\nNode 1: %s\n",
-			o.proto, o.format, o.proto, o.stream, o.f.client, o.f.server)
+			o.proto, o.format, o.proto, o.stream, o.f.Client, o.f.Server)
 	case "json":
 		fmt.Fprintf(o.w, "{\"proto\":%q,\"stream\":%d,\"client\":%q,\"server\":%q,\"chunks\":[",
-			o.proto, o.stream, o.f.client.String(), o.f.server.String())
+			o.proto, o.stream, o.f.Client.String(), o.f.Server.String())
 	}
 }
 
@@ -500,8 +404,8 @@ func runStreamAll(g *globals, o *streamOpts, path string) error {
 			readErr = err
 			break
 		}
-		streamSegs(p, o.udp, func(s *streamSeg) {
-			for uint32(nstreams) <= s.stream {
+		analysis.EachStreamSegment(p, o.udp, func(s *analysis.StreamSegment) bool {
+			for uint32(nstreams) <= s.Stream {
 				id := nstreams
 				nstreams++
 				var f *follower
@@ -522,20 +426,21 @@ func runStreamAll(g *globals, o *streamOpts, path string) error {
 				}, budget)
 				followers = append(followers, f)
 			}
-			f := followers[s.stream]
+			f := followers[s.Stream]
 			if f == nil {
-				return
+				return true
 			}
-			f.add(uint32(p.Num), s)
-			if f.rs != nil && f.rs.Dir[0].Finished() && f.rs.Dir[1].Finished() {
-				f.close()
-				followers[s.stream] = nil
+			f.Add(uint32(p.Num), s)
+			if f.Finished() {
+				f.Close()
+				followers[s.Stream] = nil
 			}
+			return true
 		})
 	}
 	for _, f := range followers {
 		if f != nil {
-			f.close()
+			f.Close()
 		}
 	}
 	nfiles := len(files.created)

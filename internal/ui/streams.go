@@ -2,9 +2,9 @@ package ui
 
 import (
 	"context"
-	"encoding/binary"
 	"net/netip"
 
+	"github.com/wirelens/wirelens/analysis"
 	"github.com/wirelens/wirelens/dissect"
 	"github.com/wirelens/wirelens/engine"
 	"github.com/wirelens/wirelens/reassembly"
@@ -12,59 +12,14 @@ import (
 
 // Both the sequence graph and Follow Stream read the trace through engine up to the stream's last frame.
 
-// seg is one TCP or UDP segment of a stream, from the raw header.
-type seg struct {
-	stream         uint32
-	seq, ack       uint32
-	seqBase        uint32
-	ackBase        uint32
-	flags          uint16
-	win            uint16
-	payload        []byte
-	rlen           int
-	src, dst       netip.AddrPort
-	isTCP, isValid bool
-}
-
 // firstSeg finds the first TCP (or UDP) layer of p that belongs to a stream, not inside an ICMP error.
-func firstSeg(p *dissect.Packet, udp bool, s *seg) bool {
-	for i := 0; i < p.N; i++ {
-		l := &p.Layers[i]
-		if l.InError() {
-			continue
-		}
-		h := p.Header(l)
-		switch {
-		case !udp && l.Proto == dissect.ProtoTCP && p.TCP[l.Aux].Valid && len(h) >= 16:
-			c := &p.TCP[l.Aux]
-			s.stream, s.seqBase, s.ackBase = c.Stream, c.SeqBase, c.AckBase
-			s.seq = binary.BigEndian.Uint32(h[4:])
-			s.ack = binary.BigEndian.Uint32(h[8:])
-			s.flags = binary.BigEndian.Uint16(h[12:]) & 0x0fff
-			s.win = binary.BigEndian.Uint16(h[14:])
-			s.rlen = p.TCPPayloadLen(l)
-		case udp && l.Proto == dissect.ProtoUDP && p.UDP[l.Aux].Valid && len(h) >= 8:
-			s.stream = p.UDP[l.Aux].Stream
-			s.rlen = int(binary.BigEndian.Uint16(h[4:])) - 8
-		default:
-			continue
-		}
-		s.payload = p.Payload(l)
-		if s.rlen < 0 {
-			s.rlen = len(s.payload)
-		}
-		if len(s.payload) > s.rlen {
-			s.payload = s.payload[:s.rlen]
-		}
-		sa, da := p.NetAddrs(i)
-		a, _ := netip.AddrFromSlice(sa)
-		b, _ := netip.AddrFromSlice(da)
-		s.src = netip.AddrPortFrom(a, binary.BigEndian.Uint16(h[0:]))
-		s.dst = netip.AddrPortFrom(b, binary.BigEndian.Uint16(h[2:]))
-		s.isTCP = !udp
-		return true
-	}
-	return false
+func firstSeg(p *dissect.Packet, udp bool, s *analysis.StreamSegment) bool {
+	found := false
+	analysis.EachStreamSegment(p, udp, func(x *analysis.StreamSegment) bool {
+		*s, found = *x, true
+		return false
+	})
+	return found
 }
 
 // lastFrame returns the last frame of stream n in the index (0 when it has none).
@@ -114,8 +69,8 @@ func (tr *trace) seqGraph(ctx context.Context, n int) (*seqGraph, error) {
 	}
 	defer t.Close()
 	late := tr.lateDiags()
-	var client netip.AddrPort
-	var s seg
+	var client, server netip.AddrPort
+	var s analysis.StreamSegment
 	for {
 		if t.Frames%4096 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -124,30 +79,24 @@ func (tr *trace) seqGraph(ctx context.Context, n int) (*seqGraph, error) {
 		if err != nil || p.Num > last {
 			break
 		}
-		if !firstSeg(p, false, &s) || int(s.stream) != n {
+		if !firstSeg(p, false, &s) || int(s.Stream) != n {
 			continue
 		}
 		if len(g.Points) == 0 {
-			client = s.src
-			if s.flags&0x12 == 0x12 {
-				client = s.dst
-			}
-			g.Client, g.Server = client.String(), s.dst.String()
-			if client != s.src {
-				g.Server = s.src.String()
-			}
+			client, server = analysis.Sides(&s, true)
+			g.Client, g.Server = client.String(), server.String()
 		}
 		if len(g.Points) >= maxSeqPoints {
 			g.Truncated = true
 			break
 		}
 		addLate(late, p)
-		pt := seqPoint{Frame: uint32(p.Num), Rel: p.RelNS, Seq: s.seq - s.seqBase, Len: s.rlen, Flags: s.flags, Win: s.win}
-		if s.src != client {
+		pt := seqPoint{Frame: uint32(p.Num), Rel: p.RelNS, Seq: s.Seq - s.SeqBase, Len: s.Len, Flags: s.Flags, Win: s.Window}
+		if s.Src != client {
 			pt.Dir = 1
 		}
-		if s.flags&0x10 != 0 {
-			pt.Ack = s.ack - s.ackBase
+		if s.Flags&dissect.TCPAck != 0 {
+			pt.Ack = s.Ack - s.AckBase
 		}
 		if d, ok := p.Worst(); ok {
 			pt.Sev = uint8(d.Severity())
@@ -235,13 +184,8 @@ func (tr *trace) follow(ctx context.Context, n int, udp bool) (*followed, error)
 		}
 		f.Chunks = append(f.Chunks, followChunk{Dir: dir, Frame: frame, Gap: m})
 	}
-	var rs *reassembly.Stream
-	if !udp {
-		rs = reassembly.NewStream(reassembly.Sinks{Data: add, Gap: gap}, 0, nil)
-	}
-	var client netip.AddrPort
-	seen := false
-	var s seg
+	fl := analysis.NewFollower(udp, reassembly.Sinks{Data: add, Gap: gap}, nil)
+	var s analysis.StreamSegment
 	for {
 		if t.Frames%4096 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -250,38 +194,14 @@ func (tr *trace) follow(ctx context.Context, n int, udp bool) (*followed, error)
 		if err != nil || p.Num > last {
 			break
 		}
-		if !firstSeg(p, udp, &s) || int(s.stream) != n {
+		if !firstSeg(p, udp, &s) || int(s.Stream) != n {
 			continue
 		}
-		if !seen {
-			seen = true
-			client = s.src
-			if !udp && s.flags&0x12 == 0x12 {
-				client = s.dst
-			}
-			f.Client, f.Server = client.String(), s.dst.String()
-			if client != s.src {
-				f.Server = s.src.String()
-			}
-		}
-		dir := 0
-		if s.src != client {
-			dir = 1
-		}
-		if udp {
-			add(dir, uint32(p.Num), s.payload)
-			if m := s.rlen - len(s.payload); m > 0 {
-				gap(dir, uint32(p.Num), 0, m)
-			}
-			continue
-		}
-		rs.Dir[dir].Add(uint32(p.Num), s.seq, s.flags, s.payload, s.rlen)
-		if s.flags&0x10 != 0 {
-			rs.Dir[1-dir].Ack(uint32(p.Num), s.ack)
-		}
+		fl.Add(uint32(p.Num), &s)
 	}
-	if rs != nil {
-		rs.Close()
+	fl.Close()
+	if fl.Seen {
+		f.Client, f.Server = fl.Client.String(), fl.Server.String()
 	}
 	return f, nil
 }
