@@ -46,8 +46,8 @@ const doneChunk = 64 << 10 // bytes per chunk of the store; a record never spans
 
 // doneStore holds the encoded records of evicted conversations, in chunks that are never moved. Past
 // memChunks chunks, the older full ones are written to a temporary file (deleted when the store is
-// closed, or at once where the system allows) and read back a record at a time: the store's memory stays
-// the same however many connections a trace holds.
+// closed, or at once where the system allows) and read back a chunk at a time through a small cache: the
+// store's memory stays the same however many connections a trace holds.
 type doneStore struct {
 	chunks    [][]byte // nil for a chunk in the file
 	lens      []uint16 // bytes used in each chunk (doneChunk fits: 64 KiB - 1 at most, see add)
@@ -341,9 +341,6 @@ func (t *TCPStreams) sweep(now int64) {
 		if c.closed() && now-c.rec.c.LastTime >= t.idle {
 			if t.retire(c) {
 				delete(t.convs, c.rec.key)
-				if t.lastConv == c {
-					t.lastConv = nil
-				}
 				t.tombs[maphash.Comparable(t.seed, c.rec.key)] = t.tombOf(c)
 			}
 			continue
@@ -405,11 +402,10 @@ func (t *TCPStreams) tombOf(c *tcpConv) tomb {
 	}
 }
 
-// reusedTomb reports whether a SYN on the endpoints k of an evicted conversation opens a new stream
+// reusedTomb reports whether a SYN on the endpoints k (whose hash is h) of an evicted conversation opens a new stream
 // (newStreamOnSYN on the evicted conversation), and if so forgets the tomb as revive would: the evicted
 // record stays in the store as it is. When it returns false, revive decides.
-func (t *TCPStreams) reusedTomb(k convKey, side int, seq uint32) bool {
-	h := maphash.Comparable(t.seed, k)
+func (t *TCPStreams) reusedTomb(h uint64, k convKey, side int, seq uint32) bool {
 	tb, ok := t.tombs[h]
 	if !ok || tb.check != uint32(maphash.Comparable(t.seed2, k)) || !tb.baseSet[side] || tb.base[side] == seq {
 		return false
@@ -418,10 +414,9 @@ func (t *TCPStreams) reusedTomb(k convKey, side int, seq uint32) bool {
 	return true
 }
 
-// revive brings an evicted conversation on endpoints k back to life for a new segment, or returns nil if
-// there is none.
-func (t *TCPStreams) revive(k convKey) *tcpConv {
-	h := maphash.Comparable(t.seed, k)
+// revive brings an evicted conversation on endpoints k (whose hash is h) back to life for a new segment,
+// or returns nil if there is none.
+func (t *TCPStreams) revive(h uint64, k convKey) *tcpConv {
 	tb, ok := t.tombs[h]
 	if !ok {
 		return nil

@@ -138,8 +138,9 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 		}
 		reused := false
 		if c == nil && len(t.tombs) > 0 {
-			if reused = syn && t.reusedTomb(k, side, seq); !reused {
-				c = t.revive(k)
+			h := maphash.Comparable(t.seed, k)
+			if reused = syn && t.reusedTomb(h, k, side, seq); !reused {
+				c = t.revive(h, k)
 			}
 		}
 		reused = reused || c != nil && newStreamOnSYN(c, side, syn, seq)

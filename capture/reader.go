@@ -364,10 +364,7 @@ func (r *Reader) Next(f *Frame) error {
 		r.err = err
 		return err
 	}
-	f.Block = nil
-	if r.bufBlock != nil && r.alt == nil {
-		f.Block = r.bufBlock
-	}
+	f.Block = r.bufBlock // nil unless read ahead (never for the formats with a reader of their own)
 	r.frames++
 	return nil
 }

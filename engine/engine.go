@@ -190,11 +190,13 @@ func (t *Trace) fetch() bool {
 	for {
 		if b := t.cur; b != nil {
 			t.cur = nil
+			b.release() // its frames are done with: the blocks they lie in may be read into again
 			if b.err != nil {
+				// The last batch: the producer has returned, nothing waits for it.
+				batches.Put(b)
 				t.setErr(b.err)
 				return false
 			}
-			b.release()    // its frames are done with: the blocks they lie in may be read into again
 			t.pl.free <- b // never blocks: the channel holds every batch there is
 		}
 		t.cur, t.i = <-t.pl.full, 0
