@@ -16,7 +16,6 @@ import (
 	"testing"
 
 	"github.com/wirelens/wirelens/dissect"
-	"github.com/wirelens/wirelens/engine"
 	"github.com/wirelens/wirelens/field"
 )
 
@@ -131,28 +130,25 @@ func cell(row []string, c int) string {
 	return ""
 }
 
-// decodeFile returns wirelens's rows in tshark's -T fields layout.
+// decodeFile returns wirelens's rows in tshark's -T fields layout (one pass).
 func decodeFile(t *testing.T, path string, ids []field.ID) []string {
-	tr, err := engine.Open(path)
-	if err != nil {
-		t.Logf("%s: %v", path, err)
-		return nil
-	}
-	defer tr.Close()
-	var rows []string
-	var line []byte
-	for {
-		p, err := tr.Next()
-		if err != nil {
-			if err != io.EOF {
-				t.Logf("%s: %v", path, err)
-			}
-			break
+	return decodeFileWith(t, path, ids, false)
+}
+
+// goldenFields reads the FIELDS file of a golden directory: the field names, and their IDs (every one
+// must be registered).
+func goldenFields(t *testing.T, dir string) ([]string, []field.ID) {
+	t.Helper()
+	names := readLines(t, filepath.Join(dir, "FIELDS"))
+	ids := make([]field.ID, len(names))
+	for i, n := range names {
+		in := field.Lookup(n)
+		if in == nil {
+			t.Fatalf("golden field %q is not registered", n)
 		}
-		line = appendRow(line[:0], p, ids)
-		rows = append(rows, string(line))
+		ids[i] = in.ID
 	}
-	return rows
+	return names, ids
 }
 
 func appendRow(dst []byte, p *dissect.Packet, ids []field.ID) []byte {

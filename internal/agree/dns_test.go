@@ -33,15 +33,7 @@ func TestDNSPairingAgreement(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dnsDir, "FIELDS")); err != nil {
 		t.Skipf("no DNS goldens (run scripts/tshark-dns-goldens.sh): %v", err)
 	}
-	names := readLines(t, filepath.Join(dnsDir, "FIELDS"))
-	ids := make([]field.ID, len(names))
-	for i, n := range names {
-		in := field.Lookup(n)
-		if in == nil {
-			t.Fatalf("golden field %q is not registered", n)
-		}
-		ids[i] = in.ID
-	}
+	names, ids := goldenFields(t, dnsDir)
 	const respCol = 2 // dns.flags.response: the frame has a DNS message
 	for _, pass := range []struct {
 		name    string

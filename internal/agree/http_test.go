@@ -29,15 +29,7 @@ func TestHTTPAgreement(t *testing.T) {
 	if _, err := os.Stat(corpusDir); err != nil {
 		t.Skipf("the shared capture corpus is not at %s: %v", corpusDir, err)
 	}
-	names := readLines(t, filepath.Join(httpGoldenDir, "FIELDS"))
-	ids := make([]field.ID, len(names))
-	for i, n := range names {
-		in := field.Lookup(n)
-		if in == nil {
-			t.Fatalf("golden field %q is not registered", n)
-		}
-		ids[i] = in.ID
-	}
+	names, ids := goldenFields(t, httpGoldenDir)
 	type set struct{ tp, fp, fn int }
 	var sets [3]set // http, http.request, http.response
 	per := make([]tally, len(names))

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/wirelens/wirelens/field"
 )
 
 // netmonGoldenDir holds tshark's output for the NetMon files of the corpus (scripts/tshark-netmon-goldens.sh).
@@ -19,15 +17,7 @@ func TestNetMonAgreement(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(corpusDir, "windows/netmon")); err != nil {
 		t.Skipf("the shared capture corpus is not at %s: %v", corpusDir, err)
 	}
-	names := readLines(t, filepath.Join(netmonGoldenDir, "FIELDS"))
-	ids := make([]field.ID, len(names))
-	for i, n := range names {
-		in := field.Lookup(n)
-		if in == nil {
-			t.Fatalf("golden field %q is not registered", n)
-		}
-		ids[i] = in.ID
-	}
+	names, ids := goldenFields(t, netmonGoldenDir)
 	per := make([]tally, len(names))
 	files := 0
 	for _, row := range readLines(t, filepath.Join(netmonGoldenDir, "INDEX.tsv")) {
