@@ -10,16 +10,39 @@ import (
 	"github.com/wirelens/wirelens/reassembly"
 )
 
-// Both the sequence graph and Follow Stream read the trace through engine up to the stream's last frame.
-
-// firstSeg finds the first TCP (or UDP) layer of p that belongs to a stream, not inside an ICMP error.
-func firstSeg(p *dissect.Packet, udp bool, s *analysis.StreamSegment) bool {
-	found := false
-	analysis.EachStreamSegment(p, udp, func(x *analysis.StreamSegment) bool {
-		*s, found = *x, true
-		return false
-	})
-	return found
+// streamSegments reads the trace through engine up to the last frame of stream n (TCP, or UDP with
+// udp) and calls fn with each frame's segment of it (the frame's first TCP or UDP layer that belongs to a
+// stream, not inside an ICMP error), until fn returns false: what the sequence graph and Follow Stream
+// read. A stream the index has no frame of reads nothing.
+func (tr *trace) streamSegments(ctx context.Context, n int, udp bool, fn func(p *dissect.Packet, s *analysis.StreamSegment) bool) error {
+	last := tr.lastFrame(n, udp)
+	if last == 0 {
+		return nil
+	}
+	t, err := engine.Open(tr.path)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	for {
+		if t.Frames%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		p, err := t.Next()
+		if err != nil || p.Num > last {
+			return nil
+		}
+		more := true
+		analysis.EachStreamSegment(p, udp, func(s *analysis.StreamSegment) bool {
+			if int(s.Stream) == n {
+				more = fn(p, s)
+			}
+			return false
+		})
+		if !more {
+			return nil
+		}
+	}
 }
 
 // lastFrame returns the last frame of stream n in the index (0 when it has none).
@@ -58,37 +81,17 @@ type seqGraph struct {
 const maxSeqPoints = 200000
 
 func (tr *trace) seqGraph(ctx context.Context, n int) (*seqGraph, error) {
-	last := tr.lastFrame(n, false)
 	g := &seqGraph{Stream: n, Points: []seqPoint{}}
-	if last == 0 {
-		return g, nil
-	}
-	t, err := engine.Open(tr.path)
-	if err != nil {
-		return nil, err
-	}
-	defer t.Close()
 	late := tr.lateDiags()
 	var client, server netip.AddrPort
-	var s analysis.StreamSegment
-	for {
-		if t.Frames%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		p, err := t.Next()
-		if err != nil || p.Num > last {
-			break
-		}
-		if !firstSeg(p, false, &s) || int(s.Stream) != n {
-			continue
-		}
+	err := tr.streamSegments(ctx, n, false, func(p *dissect.Packet, s *analysis.StreamSegment) bool {
 		if len(g.Points) == 0 {
-			client, server = analysis.Sides(&s, true)
+			client, server = analysis.Sides(s, true)
 			g.Client, g.Server = client.String(), server.String()
 		}
 		if len(g.Points) >= maxSeqPoints {
 			g.Truncated = true
-			break
+			return false
 		}
 		addLate(late, p)
 		pt := seqPoint{Frame: uint32(p.Num), Rel: p.RelNS, Seq: s.Seq - s.SeqBase, Len: s.Len, Flags: s.Flags, Win: s.Window}
@@ -102,6 +105,10 @@ func (tr *trace) seqGraph(ctx context.Context, n int) (*seqGraph, error) {
 			pt.Sev = uint8(d.Severity())
 		}
 		g.Points = append(g.Points, pt)
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
 	return g, nil
 }
@@ -147,15 +154,6 @@ func printable(b []byte) string {
 
 func (tr *trace) follow(ctx context.Context, n int, udp bool) (*followed, error) {
 	f := &followed{Stream: n, UDP: udp, Chunks: []followChunk{}}
-	last := tr.lastFrame(n, udp)
-	if last == 0 {
-		return f, nil
-	}
-	t, err := engine.Open(tr.path)
-	if err != nil {
-		return nil, err
-	}
-	defer t.Close()
 	shown := 0
 	add := func(dir int, frame uint32, data []byte) {
 		f.Bytes[dir] += int64(len(data))
@@ -185,19 +183,12 @@ func (tr *trace) follow(ctx context.Context, n int, udp bool) (*followed, error)
 		f.Chunks = append(f.Chunks, followChunk{Dir: dir, Frame: frame, Gap: m})
 	}
 	fl := analysis.NewFollower(udp, reassembly.Sinks{Data: add, Gap: gap}, nil)
-	var s analysis.StreamSegment
-	for {
-		if t.Frames%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		p, err := t.Next()
-		if err != nil || p.Num > last {
-			break
-		}
-		if !firstSeg(p, udp, &s) || int(s.Stream) != n {
-			continue
-		}
-		fl.Add(uint32(p.Num), &s)
+	err := tr.streamSegments(ctx, n, udp, func(p *dissect.Packet, s *analysis.StreamSegment) bool {
+		fl.Add(uint32(p.Num), s)
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
 	fl.Close()
 	if fl.Seen {
