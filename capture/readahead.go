@@ -134,15 +134,18 @@ func (a *aheadReader) run(src io.Reader) {
 // fill reads into b until it is full or src fails. Unlike io.ReadFull it passes the source's error on
 // as it is (io.EOF at the end, a gzip stream's own io.ErrUnexpectedEOF when it is cut short), so that the
 // reader reports the end of the input as it would without reading ahead.
+// A source that keeps returning nothing fails as in Reader.readMore.
 func fill(src io.Reader, b []byte) (int, error) {
-	n := 0
+	n, empty := 0, 0
 	for n < len(b) {
 		m, err := src.Read(b[n:])
 		n += m
 		if err != nil {
 			return n, err
 		}
-		if m == 0 {
+		if m > 0 {
+			empty = 0
+		} else if empty++; empty == 100 {
 			return n, io.ErrNoProgress
 		}
 	}
