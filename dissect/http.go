@@ -185,35 +185,57 @@ const (
 // httpWalk calls fn for each start and header line of the layer's head, in order, as Wireshark's line
 // loop classifies them; fn returns false to stop.
 func httpWalk(b []byte, hdr int, fn func(ln httpLine) bool) {
+	w := newHTTPLines(b, hdr)
+	for w.next() {
+		if !fn(w.ln) {
+			return
+		}
+	}
+}
+
+// httpLines iterates over the start and header lines of a head as httpWalk does, without a callback,
+// for the hot paths (ParseHTTPHead): a closure that writes to the caller's variables makes them escape.
+type httpLines struct {
+	b   []byte
+	off int
+	typ HTTPType // the message type in force
+	ln  httpLine // the current line, after next returned true
+}
+
+// newHTTPLines starts an iteration over the head of b (hdr bytes long).
+func newHTTPLines(b []byte, hdr int) httpLines {
 	b = b[:min(hdr, len(b))]
 	off := 0
 	if len(b) > 3 && b[0] == '\r' && b[1] == '\n' {
 		off = 2
 	}
-	var ln httpLine
-	typ := HTTPOther
-	for off < len(b) {
-		n, next := httpFindLineEnd(b, off, false)
-		line := b[off : off+n]
-		ln = httpLine{off: off, line: line, full: b[off:next]}
-		if t, _, ok := httpLineType(line); ok {
-			typ = t
-			ln.kind, ln.typ = httpLineStart, t
-			if !fn(ln) {
-				return
-			}
-		} else if n == 0 {
-			return
-		} else if c := bytes.IndexByte(line, ':'); c >= 0 {
-			ln.kind, ln.typ, ln.colon = httpLineHeader, typ, c
-			if !fn(ln) {
-				return
-			}
-		} else {
-			return
-		}
-		off = next
+	return httpLines{b: b, off: off, typ: HTTPOther}
+}
+
+// next moves to the next start or header line; false at the end of the head or at a line that is
+// neither (Wireshark's loop stops there).
+func (w *httpLines) next() bool {
+	if w.off >= len(w.b) {
+		return false
 	}
+	b, off := w.b, w.off
+	n, next := httpFindLineEnd(b, off, false)
+	line := b[off : off+n]
+	w.ln = httpLine{off: off, line: line, full: b[off:next]}
+	if t, _, ok := httpLineType(line); ok {
+		w.typ = t
+		w.ln.kind, w.ln.typ = httpLineStart, t
+	} else if n == 0 {
+		w.off = len(b)
+		return false
+	} else if c := bytes.IndexByte(line, ':'); c >= 0 {
+		w.ln.kind, w.ln.typ, w.ln.colon = httpLineHeader, w.typ, c
+	} else {
+		w.off = len(b)
+		return false
+	}
+	w.off = next
+	return true
 }
 
 func httpTypeGetter(t HTTPType) getter {
@@ -617,25 +639,39 @@ type HTTPHead struct {
 	Ambiguous bool
 }
 
+// The headers ParseHTTPHead keeps.
+const (
+	keptNone uint8 = iota
+	keptHost
+	keptServer
+	keptLocation
+	keptUserAgent
+	keptContentType
+	keptAuthorization
+	keptAuthenticate
+	keptContentLength
+	keptTransferEncoding
+)
+
 // headKept are the headers ParseHTTPHead keeps, by the length of their names (no two share one, so a
-// header line is compared with one name at most); field says where the value goes.
+// header line is compared with one name at most); which says where the value goes.
 var headKept = func() (t [18]struct {
 	name  string
-	field func(h *HTTPHead) *[]byte
+	which uint8
 }) {
 	for _, k := range []struct {
 		name  string
-		field func(h *HTTPHead) *[]byte
+		which uint8
 	}{
-		{"host", func(h *HTTPHead) *[]byte { return &h.Host }},
-		{"server", func(h *HTTPHead) *[]byte { return &h.Server }},
-		{"location", func(h *HTTPHead) *[]byte { return &h.Location }},
-		{"user-agent", func(h *HTTPHead) *[]byte { return &h.UserAgent }},
-		{"content-type", func(h *HTTPHead) *[]byte { return &h.ContentType }},
-		{"authorization", func(h *HTTPHead) *[]byte { return &h.Authorization }},
-		{"www-authenticate", func(h *HTTPHead) *[]byte { return &h.Authenticate }},
-		{"content-length", nil},
-		{"transfer-encoding", nil},
+		{"host", keptHost},
+		{"server", keptServer},
+		{"location", keptLocation},
+		{"user-agent", keptUserAgent},
+		{"content-type", keptContentType},
+		{"authorization", keptAuthorization},
+		{"www-authenticate", keptAuthenticate},
+		{"content-length", keptContentLength},
+		{"transfer-encoding", keptTransferEncoding},
 	} {
 		if t[len(k.name)].name != "" {
 			panic("dissect: two kept HTTP headers with names of one length: " + k.name)
@@ -649,7 +685,9 @@ var headKept = func() (t [18]struct {
 func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
 	h := HTTPHead{ContentLength: -1}
 	clSeen, teSeen := false, false
-	httpWalk(msg, hdr, func(ln httpLine) bool {
+	w := newHTTPLines(msg, hdr)
+	for w.next() {
+		ln := &w.ln
 		switch ln.kind {
 		case httpLineStart:
 			h.Type = ln.typ
@@ -674,8 +712,8 @@ func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
 				break
 			}
 			v := httpHeaderValue(ln.line, ln.colon)
-			switch k.name {
-			case "content-length":
+			switch k.which {
+			case keptContentLength:
 				n, ok := parseStrtoll(v)
 				if !ok {
 					n = -1
@@ -684,17 +722,28 @@ func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
 					h.Ambiguous = true
 				}
 				h.ContentLength, clSeen = n, true
-			case "transfer-encoding":
+			case keptTransferEncoding:
 				h.Chunked = httpChunkedCoding(v)
 				if clSeen {
 					h.Ambiguous = true
 				}
 				teSeen = true
-			default:
-				*k.field(&h) = v
+			case keptHost:
+				h.Host = v
+			case keptServer:
+				h.Server = v
+			case keptLocation:
+				h.Location = v
+			case keptUserAgent:
+				h.UserAgent = v
+			case keptContentType:
+				h.ContentType = v
+			case keptAuthorization:
+				h.Authorization = v
+			case keptAuthenticate:
+				h.Authenticate = v
 			}
 		}
-		return true
-	})
+	}
 	return h
 }
