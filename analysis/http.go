@@ -3,7 +3,6 @@ package analysis
 import (
 	"bytes"
 	"cmp"
-	"encoding/binary"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -329,12 +328,9 @@ func httpHeuristic(b []byte) bool {
 }
 
 func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
+	// The header's fields as the tracker copied them: the frame's bytes are read only for a payload.
 	c := &p.TCP[l.Aux]
-	hd := p.Header(l)
-	sp, dp := binary.BigEndian.Uint16(hd), binary.BigEndian.Uint16(hd[2:])
-	seq := binary.BigEndian.Uint32(hd[4:])
-	flags := binary.BigEndian.Uint16(hd[12:])
-	reported := p.TCPPayloadLen(l)
+	sp, dp, seq, flags, reported := c.SrcPort, c.DstPort, c.RawSeq, c.Flags, int(c.PayloadLen)
 	s := h.last
 	if s == nil || s.id != c.Stream {
 		s = h.streams[c.Stream]
@@ -376,10 +372,13 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 			s.server = dp
 		}
 	}
-	all := p.Bytes(l)
-	payload := all[min(int(l.Off+l.Hdr), len(all)):min(int(l.End), len(all))]
-	if len(payload) > reported {
-		payload = payload[:reported]
+	var payload []byte
+	if reported > 0 {
+		all := p.Bytes(l)
+		payload = all[min(int(l.Off+l.Hdr), len(all)):min(int(l.End), len(all))]
+		if len(payload) > reported {
+			payload = payload[:reported]
+		}
 	}
 	switch {
 	case h.NoFields:
@@ -393,7 +392,7 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 	s.lastFrame, s.lastTime = uint32(p.Num), p.TimeNS
 	// The operations view: every segment of a stream known to carry HTTP, retransmissions included.
 	if s.isHTTP && !s.opsSwitched && (reported > 0 || flags&(dissect.TCPFin|dissect.TCPSyn|dissect.TCPRst) != 0) {
-		h.opFeed(p, s, side, seq, binary.BigEndian.Uint32(hd[8:]), flags, payload, reported)
+		h.opFeed(p, s, side, seq, c.RawAck, flags, payload, reported)
 	}
 	// A stream closed both ways (or reset) is finished and forgotten: memory stays flat however many
 	// connections the trace holds.

@@ -162,6 +162,7 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 		if syn {
 			windowScale(fwd, rev, flags&dissect.TCPAck != 0, dissect.FindTCPOption(h, 3))
 		}
+		payLen := uint32(p.TCPPayloadLen(l))
 		p.TCP[l.Aux] = dissect.TCPConv{
 			Valid:    true,
 			Stream:   c.stream,
@@ -169,12 +170,13 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 			AckBase:  rev.base,
 			WinScale: fwd.winScale,
 			WinApply: !syn,
+			SrcPort:  sp, DstPort: dp, Flags: flags, RawSeq: seq, RawAck: ack, PayloadLen: payLen,
 		}
 		if p.Repeated() {
 			continue // the same packet logged at another stack component (PktMon): analyzed once
 		}
 		seg := segment{
-			frame: uint32(p.Num), time: p.TimeNS, seq: seq, ack: ack, len: uint32(p.TCPPayloadLen(l)),
+			frame: uint32(p.Num), time: p.TimeNS, seq: seq, ack: ack, len: payLen,
 			flags: flags, window: uint32(binary.BigEndian.Uint16(h[14:])),
 		}
 		a := &p.TCP[l.Aux].A

@@ -85,7 +85,15 @@ type TCPConv struct {
 	AckBase  uint32 // subtracted from tcp.ack (used only when the ACK flag is set)
 	WinScale int8   // -1 unknown, -2 no scaling, else the shift applied to the window field
 	WinApply bool   // the scale applies to this segment (never to a SYN)
-	A        TCPAnalysis
+	// The segment's ports, raw sequence and acknowledgement numbers, flags and payload length (as the
+	// IP header reports it), copied here by the tracker, which reads them anyway: a later stage on
+	// another core (HTTP) reads them from the Packet instead of the frame's bytes, which are no longer
+	// in its cache.
+	SrcPort, DstPort uint16
+	Flags            uint16
+	RawSeq, RawAck   uint32
+	PayloadLen       uint32
+	A                TCPAnalysis
 }
 
 // UDPConv is what conversation tracking knows about a UDP header of this frame.
