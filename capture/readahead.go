@@ -15,8 +15,8 @@ import (
 // of copying them.
 
 const (
-	aheadBlock  = 1 << 20 // bytes per read
-	aheadBlocks = 3       // blocks read ahead at most
+	aheadBlock  = 256 << 10 // bytes per read: small enough that a block is still in the L2 cache when it is parsed
+	aheadBlocks = 4         // blocks read ahead at most
 	// aheadRoom is the room left in front of each block's data, where the Reader moves the unread start
 	// of a record cut by the end of the previous block (fillAhead), so that a block becomes the Reader's
 	// buffer without being copied. A pcap record is at most 256 KiB and its header.

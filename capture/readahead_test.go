@@ -103,8 +103,9 @@ func TestReadAheadStops(t *testing.T) {
 }
 
 // TestReadAheadBlockEdges reads a pcap of several megabytes whose records (1 byte to 256 KiB) keep
-// straddling the 1 MiB blocks read ahead (up to the 256 KiB limit, which the room in front of a block
-// holds), and checks every frame against reading without it.
+// straddling the 256 KiB blocks read ahead (the largest span three blocks: the room in front of a block
+// holds the cut start of one, and a longer one is read through the copying path), and checks every
+// frame against reading without it.
 func TestReadAheadBlockEdges(t *testing.T) {
 	var b bytes.Buffer
 	hdr := make([]byte, 24)
