@@ -84,13 +84,15 @@ const (
 
 // HTTPStreams is the HTTP analyzer. It is fed every packet in capture order after TCPStreams.
 type HTTPStreams struct {
-	streams  map[uint32]*httpStream
-	held     int64             // bytes held in reassembly buffers
-	servers  map[uint32]uint16 // server port of streams with a handshake and no state yet
-	opBudget reassembly.Budget // out-of-order bytes the operations view buffers, over all streams
-	capHit   int               // set by add when a PDU hits a cap: its size, for the frame's diagnostic (-1: none)
+	streams   map[uint32]*httpStream
+	held      int64             // bytes held in reassembly buffers
+	servers   map[uint32]uint16 // server port of streams with a handshake and no state yet
+	opBudget  reassembly.Budget // out-of-order bytes the operations view buffers, over all streams
+	capHit    int               // set by add when a PDU hits a cap: its size, for the frame's diagnostic (-1: none)
+	freeOpers []*HTTPOperation  // operations emitted, for reuse (newOp)
 	// OnOperation, if set, is called with each finished operation (a response arrived, or at Close a
-	// request left without one). The operation may be kept.
+	// request left without one). The operation is valid only during the call (it is reused): copy it
+	// to keep it.
 	OnOperation func(op *HTTPOperation)
 	// Slow is the response time above which a response gets a "slow" diagnostic (default 1 s).
 	Slow int64
@@ -827,7 +829,8 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 	switch hd.Type {
 	case dissect.HTTPRequest:
 		h.Requests++
-		op := &HTTPOperation{
+		op := h.newOp()
+		*op = HTTPOperation{
 			Stream: int(s.id), ReqFrame: frame, ReqTime: now,
 			Client: s.addr(side), Server: s.addr(1 - side),
 			Method: h.str(hd.Method), Host: h.str(hd.Host), URI: string(hd.URI), Version: h.str(hd.Version),
@@ -865,7 +868,8 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 			op = s.pending[0]
 			s.pending = s.pending[1:]
 		} else {
-			op = &HTTPOperation{Stream: int(s.id), Client: s.addr(1 - side), Server: s.addr(side), Notes: "no request"}
+			op = h.newOp()
+			*op = HTTPOperation{Stream: int(s.id), Client: s.addr(1 - side), Server: s.addr(side), Notes: "no request"}
 			diag(dissect.Diag{Code: dissect.DiagHTTPNoRequest})
 		}
 		op.RespFrame, op.RespTime = frame, now
@@ -929,6 +933,24 @@ func (h *HTTPStreams) emit(op *HTTPOperation) {
 	if h.OnOperation != nil {
 		h.OnOperation(op)
 	}
+	// The operation is reused (OnOperation copies what it keeps): one allocation less per request.
+	*op = HTTPOperation{}
+	if len(h.freeOpers) < maxFreeOpers {
+		h.freeOpers = append(h.freeOpers, op)
+	}
+}
+
+// maxFreeOpers bounds the operations kept for reuse.
+const maxFreeOpers = 64
+
+// newOp returns a zero operation, reused when one is free.
+func (h *HTTPStreams) newOp() *HTTPOperation {
+	if n := len(h.freeOpers); n > 0 {
+		op := h.freeOpers[n-1]
+		h.freeOpers = h.freeOpers[:n-1]
+		return op
+	}
+	return new(HTTPOperation)
 }
 
 // authScheme returns the scheme word of an Authorization or WWW-Authenticate value ("NTLM").

@@ -93,10 +93,13 @@ func (r *HTTPReport) Add(op *HTTPOperation) {
 	}
 	// Redirects: keep the operations that redirect and those that request a pending target.
 	if len(r.redirect) < httpReportRedirect {
-		k := clientHost(op.Client) + " " + op.URL()
-		isTarget := op.ReqFrame != 0 && r.targets[k]
-		if isTarget {
-			delete(r.targets, k)
+		isTarget := false
+		if op.ReqFrame != 0 && len(r.targets) > 0 {
+			// Only while a redirect's target is awaited is the request's key made (two strings).
+			k := clientHost(op.Client) + " " + op.URL()
+			if isTarget = r.targets[k]; isTarget {
+				delete(r.targets, k)
+			}
 		}
 		redirects := op.Status >= 300 && op.Status < 400 && op.Location != ""
 		if redirects {
