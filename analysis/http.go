@@ -84,12 +84,13 @@ const (
 
 // HTTPStreams is the HTTP analyzer. It is fed every packet in capture order after TCPStreams.
 type HTTPStreams struct {
-	streams   map[uint32]*httpStream
-	held      int64             // bytes held in reassembly buffers
-	servers   map[uint32]uint16 // server port of streams with a handshake and no state yet
-	opBudget  reassembly.Budget // out-of-order bytes the operations view buffers, over all streams
-	capHit    int               // set by add when a PDU hits a cap: its size, for the frame's diagnostic (-1: none)
-	freeOpers []*HTTPOperation  // operations emitted, for reuse (newOp)
+	streams     map[uint32]*httpStream
+	held        int64             // bytes held in reassembly buffers
+	servers     map[uint32]uint16 // server port of streams with a handshake and no state yet
+	opBudget    reassembly.Budget // out-of-order bytes the operations view buffers, over all streams
+	capHit      int               // set by add when a PDU hits a cap: its size, for the frame's diagnostic (-1: none)
+	freeOpers   []*HTTPOperation  // operations emitted, for reuse (newOp)
+	freeStreams []*httpStream     // finished streams, for reuse (newStream)
 	// OnOperation, if set, is called with each finished operation (a response arrived, or at Close a
 	// request left without one). The operation is valid only during the call (it is reused): copy it
 	// to keep it.
@@ -234,7 +235,8 @@ func (h *HTTPStreams) stream(s *httpStream, id uint32, src, dst []byte, sp, dp u
 	a, _ := netip.AddrFromSlice(src)
 	if s == nil {
 		b, _ := netip.AddrFromSlice(dst)
-		s = &httpStream{id: id, srcAddr: a, srcPort: sp, dstAddr: b, dstPort: dp}
+		s = h.newStream()
+		*s = httpStream{id: id, srcAddr: a, srcPort: sp, dstAddr: b, dstPort: dp}
 		for d := range s.dirs {
 			s.dirs[d].total = -1
 		}
@@ -406,6 +408,9 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 		h.finish(s)
 		delete(h.streams, s.id)
 		h.last = nil
+		if len(h.freeStreams) < maxFreeStreams {
+			h.freeStreams = append(h.freeStreams, s) // finish left nothing that refers to it
+		}
 	}
 }
 
@@ -938,6 +943,20 @@ func (h *HTTPStreams) emit(op *HTTPOperation) {
 	if len(h.freeOpers) < maxFreeOpers {
 		h.freeOpers = append(h.freeOpers, op)
 	}
+}
+
+// maxFreeStreams bounds the finished streams kept for reuse.
+const maxFreeStreams = 256
+
+// newStream returns a stream to be set: a finished one (a trace of many short connections would
+// otherwise allocate a stream of a few hundred bytes for each), or a new one.
+func (h *HTTPStreams) newStream() *httpStream {
+	if n := len(h.freeStreams); n > 0 {
+		s := h.freeStreams[n-1]
+		h.freeStreams = h.freeStreams[:n-1]
+		return s
+	}
+	return new(httpStream)
 }
 
 // maxFreeOpers bounds the operations kept for reuse.
