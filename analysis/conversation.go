@@ -19,6 +19,9 @@ type Endpoint struct {
 
 func (e Endpoint) String() string { return netip.AddrPortFrom(e.Addr, e.Port).String() }
 
+// AppendTo appends the endpoint as String writes it.
+func (e Endpoint) AppendTo(b []byte) []byte { return netip.AddrPortFrom(e.Addr, e.Port).AppendTo(b) }
+
 // Conversation is the summary of one TCP or UDP conversation. Side 0 is the client: the side that sent
 // the first SYN (without ACK), else the receiver of the first SYN+ACK, else the first sender.
 type Conversation struct {
