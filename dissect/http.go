@@ -314,28 +314,26 @@ func httpStartPart(line []byte, typ HTTPType, part int) ([]byte, bool) {
 
 func httpStartGetter(part int) getter {
 	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
-		httpWalk(b, int(l.Hdr), func(ln httpLine) bool {
-			if ln.kind == httpLineStart {
+		for w := newHTTPLines(b, int(l.Hdr)); w.next(); {
+			if ln := &w.ln; ln.kind == httpLineStart {
 				if v, ok := httpStartPart(ln.line, ln.typ, part); ok {
 					dst = append(dst, field.Value{B: p.asciiText(v)})
 				}
 			}
-			return true
-		})
+		}
 		return dst
 	})
 }
 
 func httpCodeGetter() getter {
 	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
-		httpWalk(b, int(l.Hdr), func(ln httpLine) bool {
-			if ln.kind == httpLineStart && ln.typ == HTTPResponse {
+		for w := newHTTPLines(b, int(l.Hdr)); w.next(); {
+			if ln := &w.ln; ln.kind == httpLineStart && ln.typ == HTTPResponse {
 				if _, ok := httpStartPart(ln.line, ln.typ, httpPartCode); ok {
 					dst = append(dst, field.Value{U: uint64(httpResponseCode(ln.line))})
 				}
 			}
-			return true
-		})
+		}
 		return dst
 	})
 }
@@ -355,26 +353,24 @@ func httpLineGetter(typ HTTPType) getter {
 // httpHeaderGetter is the getter of a header's field: the value of every header line with that name.
 func httpHeaderGetter(name string) getter {
 	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
-		httpWalk(b, int(l.Hdr), func(ln httpLine) bool {
-			if ln.kind == httpLineHeader && equalFold(ln.line[:ln.colon], name) && httpValidName(ln.line[:ln.colon]) {
+		for w := newHTTPLines(b, int(l.Hdr)); w.next(); {
+			if ln := &w.ln; ln.kind == httpLineHeader && equalFold(ln.line[:ln.colon], name) && httpValidName(ln.line[:ln.colon]) {
 				dst = append(dst, field.Value{B: p.asciiText(httpHeaderValue(ln.line, ln.colon))})
 			}
-			return true
-		})
+		}
 		return dst
 	})
 }
 
 func httpCLenGetter() getter {
 	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
-		httpWalk(b, int(l.Hdr), func(ln httpLine) bool {
-			if ln.kind == httpLineHeader && equalFold(ln.line[:ln.colon], "content-length") {
+		for w := newHTTPLines(b, int(l.Hdr)); w.next(); {
+			if ln := &w.ln; ln.kind == httpLineHeader && equalFold(ln.line[:ln.colon], "content-length") {
 				if v, ok := parseStrtoll(httpHeaderValue(ln.line, ln.colon)); ok {
 					dst = append(dst, field.Value{U: uint64(v)})
 				}
 			}
-			return true
-		})
+		}
 		return dst
 	})
 }
