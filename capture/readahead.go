@@ -22,9 +22,9 @@ const (
 	// buffer without being copied. A pcap record is at most 256 KiB and its header.
 	aheadRoom = 256<<10 + 64
 	// aheadMax bounds the blocks of one reader: those read ahead, the one being read into, the Reader's,
-	// and those its caller holds (engine: at most two per batch being filled; see Block). Blocks are
+	// and those its caller holds (engine: at most two per batch, eight batches; see Block). Blocks are
 	// made when none is free, so only what is held at once is ever allocated.
-	aheadMax = 16
+	aheadMax = 24
 )
 
 // Block is a block of a file read ahead. Frame.Block names the block a frame's bytes lie in: Hold keeps

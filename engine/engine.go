@@ -240,11 +240,9 @@ func (t *Trace) analyze(p *dissect.Packet) {
 	}
 }
 
-// analyzeEarly runs on the reading goroutine for each frame it decodes, in capture order: TCP and UDP
-// conversation tracking, when the trace runs HTTP analysis. The two goroutines then share the work about
-// evenly (reading and decoding with TCP analysis, which reads the headers while they are in this core's
-// cache; HTTP, DNS and the command on the other). Without HTTP the caller's goroutine has little to do, so
-// tracking stays there.
+// analyzeEarly runs in the pipeline's tracking stage (track) for each decoded frame, in capture order:
+// TCP and UDP conversation tracking, when the trace runs HTTP analysis. Without HTTP the caller's
+// goroutine has little to do, so tracking stays there (analyze).
 func (t *Trace) analyzeEarly(p *dissect.Packet) {
 	if t.early {
 		t.tcp.Observe(p)

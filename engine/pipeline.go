@@ -8,9 +8,10 @@ import (
 )
 
 // The read/decode stage runs in its own goroutine, ahead of the analysis and of the command that calls
-// Trace.Next, so that a trace is processed on two cores. Decoded packets travel in batches (one channel
-// operation per batch, not per packet) and come out in capture order: there is one producer and one
-// consumer, and the analyzers still see every frame in order in Trace.analyze.
+// Trace.Next, so that a trace is processed on several cores; when HTTP is analyzed, TCP and UDP tracking
+// run in a stage of their own between the two (track). Decoded packets travel in batches (one channel
+// operation per batch, not per packet) and come out in capture order: each stage has one sender and one
+// receiver, and the analyzers still see every frame in order.
 //
 // A batch owns its packets and the frames' bytes: it holds the blocks of the file read ahead that they lie
 // in (capture.Block), or, for frames elsewhere (the reader's own buffer is valid only until its next
@@ -21,7 +22,7 @@ import (
 const (
 	batchFrames = 128       // packets per batch
 	batchBytes  = 128 << 10 // initial size of a batch's copy of the frame bytes
-	maxInFlight = 4         // batches allocated per trace at most (decoded ahead, being analyzed)
+	maxInFlight = 8         // batches allocated per trace at most (decoded ahead, being analyzed)
 )
 
 // batch is a run of consecutive decoded frames.
@@ -77,21 +78,62 @@ var batches = sync.Pool{New: func() any { return new(batch) }}
 
 type pipeline struct {
 	free chan *batch // batches the consumer is done with
-	full chan *batch // decoded batches, in capture order
+	mid  chan *batch // decoded batches for the tracking stage (when there is one), in capture order
+	full chan *batch // decoded (and tracked) batches, in capture order
 	stop chan struct{}
 	done chan struct{} // closed when the producer has returned
+	// trackDone is closed when the tracking stage has returned (at once when there is none).
+	trackDone chan struct{}
 }
 
 // startPipeline starts the producer. It is called by the first Next, so that Reader can be used before.
 func (t *Trace) startPipeline() {
 	pl := &pipeline{
-		free: make(chan *batch, maxInFlight),
-		full: make(chan *batch, maxInFlight),
-		stop: make(chan struct{}),
-		done: make(chan struct{}),
+		free:      make(chan *batch, maxInFlight),
+		mid:       make(chan *batch, maxInFlight),
+		full:      make(chan *batch, maxInFlight),
+		stop:      make(chan struct{}),
+		done:      make(chan struct{}),
+		trackDone: make(chan struct{}),
 	}
 	t.pl = pl
+	if t.early {
+		go t.track(pl)
+	} else {
+		close(pl.trackDone)
+	}
 	go t.produce(pl)
+}
+
+// track is the tracking stage, when the trace runs HTTP analysis: TCP and UDP conversation tracking
+// (analyzeEarly) for each decoded batch, in capture order, in a goroutine of its own between decoding and
+// the caller's HTTP analysis. With three stages of about equal cost (reading and decoding; tracking;
+// HTTP, DNS and the command) the two cores stay busy on both large and small packets: with tracking on
+// the decoding goroutine, that stage alone took most of the time on a capture of short connections.
+func (t *Trace) track(pl *pipeline) {
+	defer close(pl.trackDone)
+	for {
+		var b *batch
+		select {
+		case b = <-pl.mid:
+		case <-pl.stop:
+			return
+		}
+		for i := 0; i < b.n; i++ {
+			t.analyzeEarly(&b.pkts[i])
+		}
+		last := b.err != nil // read before b is handed on: the consumer may recycle it at once
+		select {
+		case pl.full <- b:
+		case <-pl.stop:
+			b.release()
+			batches.Put(b)
+			return
+		}
+		if last {
+			return
+		}
+	}
 }
 
 // stopPipeline stops the producer and waits for it, so that the file can be closed under it.
@@ -101,10 +143,15 @@ func (t *Trace) stopPipeline() {
 	}
 	close(t.pl.stop)
 	<-t.pl.done
-	// The producer has returned: every batch is in one of the channels or is t.cur.
+	<-t.pl.trackDone
+	// The producer and the tracking stage have returned: every batch is in one of the channels or is t.cur.
 	for {
 		select {
 		case b := <-t.pl.free:
+			b.release()
+			batches.Put(b)
+			continue
+		case b := <-t.pl.mid:
 			b.release()
 			batches.Put(b)
 			continue
@@ -170,12 +217,17 @@ func (t *Trace) produce(pl *pipeline) {
 			p := &b.pkts[b.n]
 			t.dec.DecodeTo(&fr, p)
 			b.reasm[b.n] = p.KeepReassembled(b.reasm[b.n])
-			t.analyzeEarly(p)
 			b.n++
 		}
+		out := pl.full
+		if t.early {
+			out = pl.mid // to the tracking stage
+		}
 		select {
-		case pl.full <- b:
+		case out <- b:
 		case <-pl.stop:
+			b.release()
+			batches.Put(b)
 			return
 		}
 		if b.err != nil {
