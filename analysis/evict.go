@@ -340,8 +340,9 @@ func (t *TCPStreams) sweep(now int64) {
 		}
 		if c.closed() && now-c.rec.c.LastTime >= t.idle {
 			if t.retire(c) {
-				delete(t.convs, c.rec.key)
-				t.tombs[maphash.Comparable(t.seed, c.rec.key)] = t.tombOf(c)
+				h := t.hashKey(&c.rec.key)
+				t.convs.del(h, &c.rec.key)
+				t.tombs[h] = t.tombOf(c)
 			}
 			continue
 		}
@@ -430,7 +431,7 @@ func (t *TCPStreams) revive(h uint64, k convKey) *tcpConv {
 		return nil // another conversation's endpoints with the same 64-bit hash
 	}
 	delete(t.tombs, h)
-	t.convs[k] = c
+	t.convs.set(h, &k, c)
 	t.all[stream] = c
 	t.revived++
 	return c
@@ -453,5 +454,5 @@ func (t *TCPStreams) Close() { t.done.close() }
 // Live returns the number of TCP conversations held whole (in progress or recently closed), the number
 // moved to the compact store and the number brought back from it by a late segment.
 func (t *TCPStreams) Live() (live, evicted, revived int) {
-	return len(t.convs), t.evicted, t.revived
+	return t.convs.len(), t.evicted, t.revived
 }

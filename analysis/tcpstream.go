@@ -3,6 +3,7 @@ package analysis
 import (
 	"encoding/binary"
 	"hash/maphash"
+	"math/rand/v2"
 
 	"github.com/wirelens/wirelens/dissect"
 )
@@ -25,7 +26,7 @@ import (
 // Closed conversations are evicted after a while (evict.go), so that memory follows the conversations in
 // progress.
 type TCPStreams struct {
-	convs map[convKey]*tcpConv
+	convs convMap
 	next  uint32
 	all   []*tcpConv // every conversation, by stream number; nil once evicted
 
@@ -38,12 +39,13 @@ type TCPStreams struct {
 	done      doneStore       // evicted conversations' records
 	doneAt    []uint32        // by stream number: where an evicted record is in done
 	tombs     map[uint64]tomb // hash of the endpoints of evicted conversations → their stream
-	seed      maphash.Seed
-	seed2     maphash.Seed // for tomb.check
+	hseed     uint64          // for hashKey (convs, tombs)
+	seed2     maphash.Seed    // for tomb.check
 	// lastKey and lastConv are the conversation of the previous segment (lastConv nil: none, or it
 	// has left convs since).
 	lastKey  convKey
 	lastConv *tcpConv
+	lastHash uint64 // hashKey(lastKey)
 	evicted  int
 	revived  int
 }
@@ -74,7 +76,7 @@ type tcpConv struct {
 
 // NewTCPStreams returns an empty tracker.
 func NewTCPStreams() *TCPStreams {
-	return &TCPStreams{convs: make(map[convKey]*tcpConv), tombs: make(map[uint64]tomb), seed: maphash.MakeSeed(), seed2: maphash.MakeSeed(), idle: closedIdle}
+	return &TCPStreams{convs: newConvMap(), tombs: make(map[uint64]tomb), hseed: rand.Uint64(), seed2: maphash.MakeSeed(), idle: closedIdle}
 }
 
 // Count returns the number of TCP streams seen so far.
@@ -131,16 +133,18 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 
 		k, side := key(src, dst, sp, dp)
 		var c *tcpConv
+		var hk uint64 // hashKey(k)
 		if t.lastConv != nil && t.lastKey == k {
 			c = t.lastConv // segments of one connection often come in runs
+			hk = t.lastHash
 		} else {
-			c = t.convs[k]
+			hk = t.hashKey(&k)
+			c = t.convs.get(hk, &k)
 		}
 		reused := false
 		if c == nil && len(t.tombs) > 0 {
-			h := maphash.Comparable(t.seed, k)
-			if reused = syn && t.reusedTomb(h, k, side, seq); !reused {
-				c = t.revive(h, k)
+			if reused = syn && t.reusedTomb(hk, k, side, seq); !reused {
+				c = t.revive(hk, k)
 			}
 		}
 		reused = reused || c != nil && newStreamOnSYN(c, side, syn, seq)
@@ -152,11 +156,11 @@ func (t *TCPStreams) Observe(p *dissect.Packet) {
 			c.stream, c.dirs = t.next, [2]tcpDir{newDir(), newDir()}
 			c.rec.init(k)
 			t.next++
-			t.convs[k] = c
+			t.convs.set(hk, &k, c)
 			t.all = append(t.all, c)
 			t.doneAt = append(t.doneAt, 0)
 		}
-		t.lastKey, t.lastConv = k, c
+		t.lastKey, t.lastConv, t.lastHash = k, c, hk
 		fwd, rev := &c.dirs[side], &c.dirs[1-side]
 		baseSeq(fwd, rev, syn, hasAck, seq, ack)
 		if syn {
