@@ -259,20 +259,67 @@ func (t *Trace) Conversations() []analysis.Conversation {
 
 // EachConversation yields the TCP conversations, then the UDP ones, seen so far, one at a time (see
 // Conversations, also for when to call it): a command that writes them as they come holds one, not all of them.
+// The records are read back (evicted ones from the compact store) and made into Conversations in a
+// goroutine of their own, a few batches ahead of the caller, so that on a trace of many connections the
+// caller's formatting and this work share the cores.
 func (t *Trace) EachConversation() iter.Seq[analysis.Conversation] {
 	return func(yield func(analysis.Conversation) bool) {
-		for c := range t.tcp.Each() {
-			if !yield(c) {
-				return
-			}
+		full := make(chan []analysis.Conversation, convBatches)
+		free := make(chan []analysis.Conversation, convBatches)
+		for range convBatches {
+			free <- make([]analysis.Conversation, 0, convBatch)
 		}
-		for c := range t.udp.Each() {
-			if !yield(c) {
-				return
+		stop, done := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(done)
+			defer close(full)
+			b := <-free
+			send := func() bool {
+				select {
+				case full <- b:
+				case <-stop:
+					return false
+				}
+				select {
+				case b = <-free:
+					return true
+				case <-stop:
+					return false
+				}
 			}
+			for c := range t.tcp.Each() {
+				if b = append(b, c); len(b) == convBatch && !send() {
+					return
+				}
+			}
+			for c := range t.udp.Each() {
+				if b = append(b, c); len(b) == convBatch && !send() {
+					return
+				}
+			}
+			if len(b) > 0 {
+				send()
+			}
+		}()
+		defer func() {
+			close(stop)
+			<-done
+		}()
+		for b := range full {
+			for _, c := range b {
+				if !yield(c) {
+					return
+				}
+			}
+			free <- b[:0] // never blocks: there are convBatches batches
 		}
 	}
 }
+
+const (
+	convBatch   = 256 // conversations per batch handed from EachConversation's goroutine
+	convBatches = 3
+)
 
 // finish runs once at the end of the trace: analyzers report what is still open.
 func (t *Trace) finish() {
