@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/wirelens/wirelens/capture"
@@ -135,9 +136,16 @@ func TestPipelineMatchesSequential(t *testing.T) {
 	}
 }
 
-// TestPipelineCloseEarly stops reading in the middle of a large trace: Close must stop the reading
-// goroutine (the test would hang or race otherwise), and a new trace must start from the first frame.
+// TestPipelineCloseEarly stops reading in the middle of a large trace: Close must stop the pipeline's
+// goroutines (reading ahead, decoding, tracking; the test would hang or race otherwise, and counts
+// them), and a new trace must start from the first frame.
 func TestPipelineCloseEarly(t *testing.T) {
+	before := runtime.NumGoroutine()
+	defer func() {
+		if n := runtime.NumGoroutine(); n > before {
+			t.Errorf("%d goroutines after closing the traces, %d before", n, before)
+		}
+	}()
 	for i := 0; i < 3; i++ {
 		tr, err := Open(benchTrace)
 		if err != nil {
