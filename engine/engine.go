@@ -25,7 +25,8 @@ type Options struct {
 	// NoHTTPOperations stops the trace from keeping every HTTP operation for HTTPOperations (streaming
 	// commands that only count them keep memory flat); OnHTTP still sees each one.
 	NoHTTPOperations bool
-	// OnHTTP, if set, is called with each finished HTTP operation.
+	// OnHTTP, if set, is called with each finished HTTP operation, valid only during the call (copy it to
+	// keep it).
 	OnHTTP func(op *analysis.HTTPOperation)
 	// AllEvents makes an ETL trace give its events that carry no packet as messages too
 	// (capture.Reader.SetAllEvents).
