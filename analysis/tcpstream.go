@@ -115,91 +115,151 @@ func less(a [16]byte, pa uint16, b [16]byte, pb uint16) bool {
 
 // Observe assigns every TCP header of the packet (except those quoted inside ICMP errors) to its stream
 // and fills p.TCP.
-func (t *TCPStreams) Observe(p *dissect.Packet) {
+func (t *TCPStreams) Observe(p *dissect.Packet) { t.ObservePrepared(p, nil) }
+
+// TCPSeg is a frame's first TCP header as the tracker reads it before it looks at any state: its
+// endpoints' key and hash, its fields and options. Prepare fills it; ObservePrepared uses it.
+type TCPSeg struct {
+	layer  int // index+1 of the TCP layer read; 0: none
+	k      convKey
+	hk     uint64 // hashKey(k)
+	side   int
+	sp, dp uint16
+	flags  uint16
+	seq    uint32
+	ack    uint32
+	window uint32
+	payLen uint32
+	sacked uint32 // bytes the SACK option's blocks cover
+	wscale []byte // the window-scale option of a SYN, or nil
+}
+
+// Prepare reads p's first TCP header into s: the part of Observe that needs no state, so that it can run
+// on another goroutine than Observe (the engine's decoding stage, while the frame is in its core's
+// cache), ahead of it. It only reads the tracker's seed.
+func (t *TCPStreams) Prepare(p *dissect.Packet, s *TCPSeg) {
+	s.layer = 0
+	for i := 0; i < p.N; i++ {
+		if l := &p.Layers[i]; l.Proto == dissect.ProtoTCP && !l.InError() && l.Hdr >= 20 {
+			if t.readSeg(p, i, l, s) {
+				s.layer = i + 1
+			}
+			return
+		}
+	}
+}
+
+// readSeg reads the TCP header of layer i into s; false when the layer has no network addresses.
+func (t *TCPStreams) readSeg(p *dissect.Packet, i int, l *dissect.Layer, s *TCPSeg) bool {
+	src, dst := p.NetAddrs(i)
+	if src == nil {
+		return false
+	}
+	h := p.Header(l)
+	s.sp, s.dp = binary.BigEndian.Uint16(h), binary.BigEndian.Uint16(h[2:])
+	s.seq, s.ack = binary.BigEndian.Uint32(h[4:]), binary.BigEndian.Uint32(h[8:])
+	s.flags = binary.BigEndian.Uint16(h[12:])
+	s.window = uint32(binary.BigEndian.Uint16(h[14:]))
+	s.payLen = uint32(p.TCPPayloadLen(l))
+	s.k, s.side = key(src, dst, s.sp, s.dp)
+	s.hk = t.hashKey(&s.k)
+	s.wscale = nil
+	if s.flags&dissect.TCPSyn != 0 {
+		s.wscale = dissect.FindTCPOption(h, 3)
+	}
+	s.sacked = sackedBytes(dissect.FindTCPOption(h, 5))
+	return true
+}
+
+// ObservePrepared is Observe with the packet's first TCP header read by Prepare into pre (nil: none).
+func (t *TCPStreams) ObservePrepared(p *dissect.Packet, pre *TCPSeg) {
+	var tmp TCPSeg
 	for i := 0; i < p.N; i++ {
 		l := &p.Layers[i]
 		if l.Proto != dissect.ProtoTCP || l.InError() || l.Hdr < 20 {
 			continue
 		}
-		src, dst := p.NetAddrs(i)
-		if src == nil {
-			continue
-		}
-		h := p.Header(l)
-		sp, dp := binary.BigEndian.Uint16(h), binary.BigEndian.Uint16(h[2:])
-		seq, ack := binary.BigEndian.Uint32(h[4:]), binary.BigEndian.Uint32(h[8:])
-		flags := binary.BigEndian.Uint16(h[12:])
-		syn, hasAck := flags&dissect.TCPSyn != 0, flags&dissect.TCPAck != 0
-
-		k, side := key(src, dst, sp, dp)
-		var c *tcpConv
-		var hk uint64 // hashKey(k)
-		if t.lastConv != nil && t.lastKey == k {
-			c = t.lastConv // segments of one connection often come in runs
-			hk = t.lastHash
-		} else {
-			hk = t.hashKey(&k)
-			c = t.convs.get(hk, &k)
-		}
-		reused := false
-		if c == nil && len(t.tombs) > 0 {
-			if reused = syn && t.reusedTomb(hk, k, side, seq); !reused {
-				c = t.revive(hk, k)
+		s := pre
+		if pre == nil || pre.layer != i+1 {
+			if !t.readSeg(p, i, l, &tmp) {
+				continue
 			}
+			s = &tmp
 		}
-		reused = reused || c != nil && newStreamOnSYN(c, side, syn, seq)
-		if c == nil || reused {
-			if reused && c != nil && t.idle > 0 {
-				t.retire(c) // no segment can reach it any more
-			}
-			c = t.newConv()
-			c.stream, c.dirs = t.next, [2]tcpDir{newDir(), newDir()}
-			c.rec.init(k)
-			t.next++
-			t.convs.set(hk, &k, c)
-			t.all = append(t.all, c)
-			t.doneAt = append(t.doneAt, 0)
-		}
-		t.lastKey, t.lastConv, t.lastHash = k, c, hk
-		fwd, rev := &c.dirs[side], &c.dirs[1-side]
-		baseSeq(fwd, rev, syn, hasAck, seq, ack)
-		if syn {
-			windowScale(fwd, rev, flags&dissect.TCPAck != 0, dissect.FindTCPOption(h, 3))
-		}
-		payLen := uint32(p.TCPPayloadLen(l))
-		p.TCP[l.Aux] = dissect.TCPConv{
-			Valid:    true,
-			Stream:   c.stream,
-			SeqBase:  fwd.base,
-			AckBase:  rev.base,
-			WinScale: fwd.winScale,
-			WinApply: !syn,
-			SrcPort:  sp, DstPort: dp, Flags: flags, RawSeq: seq, RawAck: ack, PayloadLen: payLen,
-		}
-		if p.Repeated() {
-			continue // the same packet logged at another stack component (PktMon): analyzed once
-		}
-		seg := segment{
-			frame: uint32(p.Num), time: p.TimeNS, seq: seq, ack: ack, len: payLen,
-			flags: flags, window: uint32(binary.BigEndian.Uint16(h[14:])),
-		}
-		a := &p.TCP[l.Aux].A
-		if reused {
-			a.Flags |= dissect.TCPAReusedPorts
-		}
-		analyzeSegment(c, fwd, rev, &seg, a)
-		fwd.seq.sacked = sackedBytes(dissect.FindTCPOption(h, 5))
-		c.rec.observe(p, &fwd.seq, side, &seg, a)
-		if c.rec.finSeen != [2]bool{} || c.rec.rstSeen != [2]bool{} {
-			releaseAcked(c)
-			if !c.queued && t.idle > 0 {
-				c.queued = true
-				t.queue = append(t.queue, closing{c, p.TimeNS})
-			}
-		}
+		t.observeSeg(p, l, s)
 	}
 	if t.idle > 0 && p.TimeNS-t.lastSweep >= sweepEvery {
 		t.sweep(p.TimeNS)
+	}
+}
+
+// observeSeg assigns one TCP header (read into s) to its stream, runs the sequence analysis and fills
+// p.TCP for its layer.
+func (t *TCPStreams) observeSeg(p *dissect.Packet, l *dissect.Layer, s *TCPSeg) {
+	sp, dp, seq, ack, flags, side := s.sp, s.dp, s.seq, s.ack, s.flags, s.side
+	syn, hasAck := flags&dissect.TCPSyn != 0, flags&dissect.TCPAck != 0
+	var c *tcpConv
+	hk := s.hk
+	if t.lastConv != nil && t.lastHash == hk && t.lastKey == s.k {
+		c = t.lastConv // segments of one connection often come in runs
+	} else {
+		c = t.convs.get(hk, &s.k)
+	}
+	reused := false
+	if c == nil && len(t.tombs) > 0 {
+		if reused = syn && t.reusedTomb(hk, s.k, side, seq); !reused {
+			c = t.revive(hk, s.k)
+		}
+	}
+	reused = reused || c != nil && newStreamOnSYN(c, side, syn, seq)
+	if c == nil || reused {
+		if reused && c != nil && t.idle > 0 {
+			t.retire(c) // no segment can reach it any more
+		}
+		c = t.newConv()
+		c.stream, c.dirs = t.next, [2]tcpDir{newDir(), newDir()}
+		c.rec.init(s.k)
+		t.next++
+		t.convs.set(hk, &s.k, c)
+		t.all = append(t.all, c)
+		t.doneAt = append(t.doneAt, 0)
+	}
+	t.lastKey, t.lastConv, t.lastHash = s.k, c, hk
+	fwd, rev := &c.dirs[side], &c.dirs[1-side]
+	baseSeq(fwd, rev, syn, hasAck, seq, ack)
+	if syn {
+		windowScale(fwd, rev, flags&dissect.TCPAck != 0, s.wscale)
+	}
+	payLen := s.payLen
+	p.TCP[l.Aux] = dissect.TCPConv{
+		Valid:    true,
+		Stream:   c.stream,
+		SeqBase:  fwd.base,
+		AckBase:  rev.base,
+		WinScale: fwd.winScale,
+		WinApply: !syn,
+		SrcPort:  sp, DstPort: dp, Flags: flags, RawSeq: seq, RawAck: ack, PayloadLen: payLen,
+	}
+	if p.Repeated() {
+		return // the same packet logged at another stack component (PktMon): analyzed once
+	}
+	seg := segment{
+		frame: uint32(p.Num), time: p.TimeNS, seq: seq, ack: ack, len: payLen,
+		flags: flags, window: s.window,
+	}
+	a := &p.TCP[l.Aux].A
+	if reused {
+		a.Flags |= dissect.TCPAReusedPorts
+	}
+	analyzeSegment(c, fwd, rev, &seg, a)
+	fwd.seq.sacked = s.sacked
+	c.rec.observe(p, &fwd.seq, side, &seg, a)
+	if c.rec.finSeen != [2]bool{} || c.rec.rstSeen != [2]bool{} {
+		releaseAcked(c)
+		if !c.queued && t.idle > 0 {
+			c.queued = true
+			t.queue = append(t.queue, closing{c, p.TimeNS})
+		}
 	}
 }
 

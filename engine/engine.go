@@ -175,7 +175,7 @@ func (t *Trace) Next() (*dissect.Packet, error) {
 		t.Start = p.TimeNS
 	}
 	t.Frames++
-	t.analyze(p)
+	t.analyze(p, &t.cur.tcp[t.i-1])
 	return p, nil
 }
 
@@ -222,9 +222,9 @@ func (t *Trace) setErr(err error) {
 
 // analyze runs every analyzer over one decoded packet, in capture order. It is the only place where
 // analyzers are called: a new analyzer (HTTP, DNS pairing, …) is added here.
-func (t *Trace) analyze(p *dissect.Packet) {
+func (t *Trace) analyze(p *dissect.Packet, pre *analysis.TCPSeg) {
 	if !t.early {
-		t.tcp.Observe(p)
+		t.tcp.ObservePrepared(p, pre)
 		t.udp.Observe(p)
 	}
 	if p.Repeated() {
@@ -244,9 +244,9 @@ func (t *Trace) analyze(p *dissect.Packet) {
 // analyzeEarly runs in the pipeline's tracking stage (track) for each decoded frame, in capture order:
 // TCP and UDP conversation tracking, when the trace runs HTTP analysis. Without HTTP the caller's
 // goroutine has little to do, so tracking stays there (analyze).
-func (t *Trace) analyzeEarly(p *dissect.Packet) {
+func (t *Trace) analyzeEarly(p *dissect.Packet, pre *analysis.TCPSeg) {
 	if t.early {
-		t.tcp.Observe(p)
+		t.tcp.ObservePrepared(p, pre)
 		t.udp.Observe(p)
 	}
 }

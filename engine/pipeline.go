@@ -3,6 +3,7 @@ package engine
 import (
 	"sync"
 
+	"github.com/wirelens/wirelens/analysis"
 	"github.com/wirelens/wirelens/capture"
 	"github.com/wirelens/wirelens/dissect"
 )
@@ -27,7 +28,10 @@ const (
 
 // batch is a run of consecutive decoded frames.
 type batch struct {
-	pkts  [batchFrames]dissect.Packet
+	pkts [batchFrames]dissect.Packet
+	// tcp is each packet's first TCP header, read by the decoding stage for the tracker
+	// (analysis.TCPStreams.Prepare): that work leaves the stage that tracks conversations.
+	tcp   [batchFrames]analysis.TCPSeg
 	reasm [batchFrames][]byte // each packet's copy of its reassembled IP payload, reused
 	// events holds each packet's copy of its frame's ETW metadata (the reader reuses its own).
 	events [batchFrames]capture.EventInfo
@@ -120,7 +124,7 @@ func (t *Trace) track(pl *pipeline) {
 			return
 		}
 		for i := 0; i < b.n; i++ {
-			t.analyzeEarly(&b.pkts[i])
+			t.analyzeEarly(&b.pkts[i], &b.tcp[i])
 		}
 		last := b.err != nil // read before b is handed on: the consumer may recycle it at once
 		select {
@@ -217,6 +221,7 @@ func (t *Trace) produce(pl *pipeline) {
 			p := &b.pkts[b.n]
 			t.dec.DecodeTo(&fr, p)
 			b.reasm[b.n] = p.KeepReassembled(b.reasm[b.n])
+			t.tcp.Prepare(p, &b.tcp[b.n])
 			b.n++
 		}
 		out := pl.full
