@@ -1,6 +1,9 @@
 package analysis
 
-import "testing"
+import (
+	"hash/maphash"
+	"testing"
+)
 
 // TestConvMapCollisions: conversations whose endpoints share a hash are all found, whichever is
 // deleted first.
@@ -62,5 +65,32 @@ func TestHashKeySpreads(t *testing.T) {
 	}
 	if len(seen) != 40000 {
 		t.Fatalf("%d distinct hashes of 40000 keys", len(seen))
+	}
+}
+
+var sinkHash uint64
+
+// BenchmarkHashKey hashes an IPv4 conversation's endpoints, as every segment whose conversation is not
+// the previous segment's does.
+func BenchmarkHashKey(b *testing.B) {
+	tr := NewTCPStreams()
+	k := convKey{pa: 80}
+	k.a[0], k.a[15], k.b[0], k.b[15] = 10, 4, 10, 4
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		k.pb = uint16(i)
+		sinkHash += tr.hashKey(&k)
+	}
+}
+
+// BenchmarkHashKeyMaphash is what hashKey replaced: hash/maphash.Comparable on the same key.
+func BenchmarkHashKeyMaphash(b *testing.B) {
+	seed := maphash.MakeSeed()
+	k := convKey{pa: 80}
+	k.a[0], k.a[15], k.b[0], k.b[15] = 10, 4, 10, 4
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		k.pb = uint16(i)
+		sinkHash += maphash.Comparable(seed, k)
 	}
 }

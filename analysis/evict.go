@@ -357,9 +357,7 @@ func (t *TCPStreams) sweep(now int64) {
 
 // newConv returns a zeroed conversation, reusing a retired one when there is one.
 func (t *TCPStreams) newConv() *tcpConv {
-	if n := len(t.free); n > 0 {
-		c := t.free[n-1]
-		t.free = t.free[:n-1]
+	if c := t.free.get(); c != nil {
 		*c = tcpConv{}
 		return c
 	}
@@ -378,9 +376,7 @@ func (t *TCPStreams) retire(c *tcpConv) bool {
 	if t.lastConv == c {
 		t.lastConv = nil // the structure is about to be reused for another conversation
 	}
-	if len(t.free) < maxFree {
-		t.free = append(t.free, c) // nothing refers to it any more (a stale queue entry is checked)
-	}
+	t.free.put(c) // nothing refers to it any more (a stale queue entry is checked)
 	return true
 }
 
@@ -427,7 +423,7 @@ func (t *TCPStreams) revive(h uint64, k convKey) *tcpConv {
 	c.stream = stream
 	t.done.get(t.doneAt[stream], c)
 	if c.rec.key != k {
-		t.free = append(t.free, c)
+		t.free.put(c)
 		return nil // another conversation's endpoints with the same 64-bit hash
 	}
 	delete(t.tombs, h)

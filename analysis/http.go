@@ -85,12 +85,12 @@ const (
 // HTTPStreams is the HTTP analyzer. It is fed every packet in capture order after TCPStreams.
 type HTTPStreams struct {
 	streams     map[uint32]*httpStream
-	held        int64             // bytes held in reassembly buffers
-	servers     map[uint32]uint16 // server port of streams with a handshake and no state yet
-	opBudget    reassembly.Budget // out-of-order bytes the operations view buffers, over all streams
-	capHit      int               // set by add when a PDU hits a cap: its size, for the frame's diagnostic (-1: none)
-	freeOpers   []*HTTPOperation  // operations emitted, for reuse (newOp)
-	freeStreams []*httpStream     // finished streams, for reuse (newStream)
+	held        int64               // bytes held in reassembly buffers
+	servers     map[uint32]uint16   // server port of streams with a handshake and no state yet
+	opBudget    reassembly.Budget   // out-of-order bytes the operations view buffers, over all streams
+	capHit      int                 // set by add when a PDU hits a cap: its size, for the frame's diagnostic (-1: none)
+	freeOpers   pool[HTTPOperation] // operations emitted, for reuse (newOp)
+	freeStreams pool[httpStream]    // finished streams, for reuse (newStream)
 	// OnOperation, if set, is called with each finished operation (a response arrived, or at Close a
 	// request left without one). The operation is valid only during the call (it is reused): copy it
 	// to keep it.
@@ -112,14 +112,15 @@ type HTTPStreams struct {
 	// last is the stream of the previous segment (segments of one stream often come in runs), or nil.
 	last *httpStream
 	// freeOps holds the operations views of finished streams, for reuse.
-	freeOps []*opStream
+	freeOps pool[opStream]
 	// Counters for the trace's story.
 	Requests, Responses, CutShort, CapHits int
 }
 
 // NewHTTPStreams returns an HTTP analyzer.
 func NewHTTPStreams() *HTTPStreams {
-	return &HTTPStreams{streams: map[uint32]*httpStream{}, servers: map[uint32]uint16{}, Slow: 1e9, late: map[uint32][]dissect.Diag{}, strs: map[string]string{}}
+	return &HTTPStreams{streams: map[uint32]*httpStream{}, servers: map[uint32]uint16{}, Slow: 1e9, late: map[uint32][]dissect.Diag{}, strs: map[string]string{},
+		freeOps: pool[opStream]{max: maxFreeOps}, freeStreams: pool[httpStream]{max: maxFreeStreams}, freeOpers: pool[HTTPOperation]{max: maxFreeOpers}}
 }
 
 // maxStrs bounds HTTPStreams.strs; past it, strings are copied as they come.
@@ -214,7 +215,7 @@ func (h *HTTPStreams) Observe(p *dissect.Packet) {
 	n := p.N
 	for i := 0; i < n; i++ {
 		l := &p.Layers[i]
-		if l.Proto != dissect.ProtoTCP || l.InError() || l.Hdr < 20 || !p.TCP[l.Aux].Valid {
+		if !tracked(l) || !p.TCP[l.Aux].Valid {
 			continue
 		}
 		h.segment(p, i, l)
@@ -408,9 +409,7 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 		h.finish(s)
 		delete(h.streams, s.id)
 		h.last = nil
-		if len(h.freeStreams) < maxFreeStreams {
-			h.freeStreams = append(h.freeStreams, s) // finish left nothing that refers to it
-		}
+		h.freeStreams.put(s) // finish left nothing that refers to it
 	}
 }
 
@@ -940,9 +939,7 @@ func (h *HTTPStreams) emit(op *HTTPOperation) {
 	}
 	// The operation is reused (OnOperation copies what it keeps): one allocation less per request.
 	*op = HTTPOperation{}
-	if len(h.freeOpers) < maxFreeOpers {
-		h.freeOpers = append(h.freeOpers, op)
-	}
+	h.freeOpers.put(op)
 }
 
 // maxFreeStreams bounds the finished streams kept for reuse.
@@ -951,9 +948,7 @@ const maxFreeStreams = 256
 // newStream returns a stream to be set: a finished one (a trace of many short connections would
 // otherwise allocate a stream of a few hundred bytes for each), or a new one.
 func (h *HTTPStreams) newStream() *httpStream {
-	if n := len(h.freeStreams); n > 0 {
-		s := h.freeStreams[n-1]
-		h.freeStreams = h.freeStreams[:n-1]
+	if s := h.freeStreams.get(); s != nil {
 		return s
 	}
 	return new(httpStream)
@@ -964,9 +959,7 @@ const maxFreeOpers = 64
 
 // newOp returns a zero operation, reused when one is free.
 func (h *HTTPStreams) newOp() *HTTPOperation {
-	if n := len(h.freeOpers); n > 0 {
-		op := h.freeOpers[n-1]
-		h.freeOpers = h.freeOpers[:n-1]
+	if op := h.freeOpers.get(); op != nil {
 		return op
 	}
 	return new(HTTPOperation)

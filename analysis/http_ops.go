@@ -111,10 +111,7 @@ const maxFreeOps = 256
 // newOps returns an operations view for a stream: a finished stream's (recycleOps), or a new one. A
 // trace of many short connections would otherwise allocate a reassembly and two parsers for each.
 func (h *HTTPStreams) newOps() *opStream {
-	if n := len(h.freeOps); n > 0 {
-		o := h.freeOps[n-1]
-		h.freeOps[n-1] = nil
-		h.freeOps = h.freeOps[:n-1]
+	if o := h.freeOps.get(); o != nil {
 		return o
 	}
 	o := &opStream{}
@@ -140,7 +137,7 @@ func (h *HTTPStreams) newOps() *opStream {
 // recycleOps keeps a finished stream's operations view for the next stream (its head buffers too, when
 // they are small).
 func (h *HTTPStreams) recycleOps(o *opStream) {
-	if len(h.freeOps) >= maxFreeOps {
+	if !h.freeOps.room() {
 		return
 	}
 	o.re.Reset()
@@ -152,7 +149,7 @@ func (h *HTTPStreams) recycleOps(o *opStream) {
 		}
 		o.dirs[i] = opDir{head: head[:0]}
 	}
-	h.freeOps = append(h.freeOps, o)
+	h.freeOps.put(o)
 }
 
 // opClose ends a stream's parsers at the end of the trace: buffered segments are delivered, a body that

@@ -35,7 +35,7 @@ type TCPStreams struct {
 	lastSweep int64     // capture time of the last sweep
 	queue     []closing // conversations that saw a FIN or a RST, oldest first, from qhead
 	qhead     int
-	free      []*tcpConv      // retired conversations, for reuse
+	free      pool[tcpConv]   // retired conversations, for reuse
 	done      doneStore       // evicted conversations' records
 	doneAt    []uint32        // by stream number: where an evicted record is in done
 	tombs     map[uint64]tomb // hash of the endpoints of evicted conversations → their stream
@@ -76,7 +76,7 @@ type tcpConv struct {
 
 // NewTCPStreams returns an empty tracker.
 func NewTCPStreams() *TCPStreams {
-	return &TCPStreams{convs: newConvMap(), tombs: make(map[uint64]tomb), hseed: rand.Uint64(), seed2: maphash.MakeSeed(), idle: closedIdle}
+	return &TCPStreams{convs: newConvMap(), tombs: make(map[uint64]tomb), hseed: rand.Uint64(), seed2: maphash.MakeSeed(), idle: closedIdle, free: pool[tcpConv]{max: maxFree}}
 }
 
 // Count returns the number of TCP streams seen so far.
@@ -140,13 +140,19 @@ type TCPSeg struct {
 func (t *TCPStreams) Prepare(p *dissect.Packet, s *TCPSeg) {
 	s.layer = 0
 	for i := 0; i < p.N; i++ {
-		if l := &p.Layers[i]; l.Proto == dissect.ProtoTCP && !l.InError() && l.Hdr >= 20 {
+		if l := &p.Layers[i]; tracked(l) {
 			if t.readSeg(p, i, l, s) {
 				s.layer = i + 1
 			}
 			return
 		}
 	}
+}
+
+// tracked reports whether a layer is a TCP header the tracker assigns to a stream: not one quoted inside
+// an ICMP error, and complete.
+func tracked(l *dissect.Layer) bool {
+	return l.Proto == dissect.ProtoTCP && !l.InError() && l.Hdr >= 20
 }
 
 // readSeg reads the TCP header of layer i into s; false when the layer has no network addresses.
@@ -176,7 +182,7 @@ func (t *TCPStreams) ObservePrepared(p *dissect.Packet, pre *TCPSeg) {
 	var tmp TCPSeg
 	for i := 0; i < p.N; i++ {
 		l := &p.Layers[i]
-		if l.Proto != dissect.ProtoTCP || l.InError() || l.Hdr < 20 {
+		if !tracked(l) {
 			continue
 		}
 		s := pre

@@ -288,14 +288,11 @@ func (t *Trace) EachConversation() iter.Seq[analysis.Conversation] {
 					return false
 				}
 			}
-			for c := range t.tcp.Each() {
-				if b = append(b, c); len(b) == convBatch && !send() {
-					return
-				}
-			}
-			for c := range t.udp.Each() {
-				if b = append(b, c); len(b) == convBatch && !send() {
-					return
+			for _, each := range [...]iter.Seq[analysis.Conversation]{t.tcp.Each(), t.udp.Each()} {
+				for c := range each {
+					if b = append(b, c); len(b) == convBatch && !send() {
+						return
+					}
 				}
 			}
 			if len(b) > 0 {
