@@ -158,3 +158,48 @@ func TestEvictionKeepsResults(t *testing.T) {
 		t.Errorf("late diagnostics: %v, want %v", g, w)
 	}
 }
+
+// TestStoreCacheKeepsRecentChunks reads records back from more spilled chunks than the cache holds, in a
+// scattered order: each reads back as stored, and a chunk used between reads of other chunks stays in
+// the cache (the least recently used one is replaced), so that records read back roughly in the order
+// they were written cost one read of each chunk.
+func TestStoreCacheKeepsRecentChunks(t *testing.T) {
+	ts, _ := runTrace(t, echoTrace, 0)
+	mem := doneStore{memChunks: 1}
+	var all doneStore
+	firsts := map[uint32]uint32{} // chunk -> first record's offset
+	for len(mem.chunks) < doneCache+4 {
+		for _, c := range ts.all {
+			off, ok := mem.add(c)
+			if _, ok2 := all.add(c); !ok || !ok2 {
+				t.Fatal("store full")
+			}
+			if _, seen := firsts[off>>16]; !seen {
+				firsts[off>>16] = off
+			}
+		}
+	}
+	defer mem.close()
+	check := func(off uint32) {
+		t.Helper()
+		var got, want tcpConv
+		mem.get(off, &got)
+		all.get(off, &want)
+		if !reflect.DeepEqual(got.rec, want.rec) {
+			t.Fatalf("record at %#x: got %+v, want %+v", off, got.rec, want.rec)
+		}
+	}
+	// Chunk 0, then each other spilled chunk with chunk 0 between: chunk 0 is read once.
+	spilled := uint32(mem.spilled)
+	for ch := uint32(1); ch < spilled; ch++ {
+		check(firsts[0])
+		check(firsts[ch])
+	}
+	if want := int(spilled); mem.reads != want {
+		t.Errorf("%d chunks read back for %d spilled ones read in turn with the first: want %d", mem.reads, spilled, want)
+	}
+	// Every record, from the last chunk to the first: all read back as stored.
+	for ch := int(spilled) - 1; ch >= 0; ch-- {
+		check(firsts[uint32(ch)])
+	}
+}
