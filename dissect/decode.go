@@ -67,6 +67,27 @@ type Decoder struct {
 	defrag  defragmenter
 	match   matchState // ICMP echo and ARP address matching across frames (icmp.go)
 	started bool
+	link    linkEntry // the last frame's link type, resolved
+}
+
+// linkEntry is a link type resolved through byLinkType and linkRaw. A trace's frames nearly always share
+// one link type, and the two map lookups were some 3 % of decoding a trace of small frames.
+type linkEntry struct {
+	lt       capture.LinkType
+	pr       Proto
+	ok, raw  bool
+	resolved bool
+}
+
+// resolveLink returns the protocol that decodes frames of link type lt, whether there is one, and
+// whether lt is raw IP (the version nibble tells IPv4 from IPv6).
+func (d *Decoder) resolveLink(lt capture.LinkType) (Proto, bool, bool) {
+	e := &d.link
+	if !e.resolved || e.lt != lt {
+		pr, ok := byLinkType[lt]
+		*e = linkEntry{lt: lt, pr: pr, ok: ok, raw: linkRaw[lt], resolved: true}
+	}
+	return e.pr, e.ok, e.raw
 }
 
 // NewDecoder returns a Decoder.
@@ -118,8 +139,8 @@ func (d *Decoder) DecodeTo(f *capture.Frame, p *Packet) {
 		p.push(ProtoETW, 0, 0, end, 0)
 	}
 
-	pr, ok := byLinkType[f.LinkType]
-	if linkRaw[f.LinkType] {
+	pr, ok, raw := d.resolveLink(f.LinkType)
+	if raw {
 		pr = rawIPProto(p.Data)
 		if pr == ProtoNone {
 			p.malformed(ProtoIPv4, "raw IP frame whose first nibble is not version 4 or 6")
