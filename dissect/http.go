@@ -219,6 +219,15 @@ func (w *httpLines) next() bool {
 		return false
 	}
 	b, off := w.b, w.off
+	if co := headerNameEnd(b[off:]); co > 0 {
+		// A header line: the colon comes before any space or end of line, so the line is no start line
+		// (see headerNameEnd), and its end is the first end of line after the colon.
+		n, next := httpFindLineEnd(b, off+co, false)
+		n += co
+		w.ln = httpLine{kind: httpLineHeader, typ: w.typ, off: off, line: b[off : off+n], full: b[off:next], colon: co}
+		w.off = next
+		return true
+	}
 	n, next := httpFindLineEnd(b, off, false)
 	line := b[off : off+n]
 	w.ln = httpLine{off: off, line: line, full: b[off:next]}
@@ -236,6 +245,27 @@ func (w *httpLines) next() bool {
 	}
 	w.off = next
 	return true
+}
+
+// headerNameEnd returns the index of the colon that ends a header name at the start of line (a line
+// and what follows it), or 0 when the line does not start so: when a space, a CR or a LF comes first,
+// or the line starts as a response ("HTTP/", "ICY") or with RFC 2774's "M-" prefix. A line it accepts is
+// classified as next's general path would: httpLineType sees no start line in it (its first token, up
+// to a space, holds a colon, which no method has) and its first colon is this one. It reads the name a
+// byte at a time, which is faster than the general path's searches for names of a few bytes.
+func headerNameEnd(line []byte) int {
+	if len(line) >= 2 && (line[0] == 'H' && line[1] == 'T' || line[0] == 'I' && line[1] == 'C' || line[0] == 'M' && line[1] == '-') {
+		return 0 // perhaps a start line: the general path decides
+	}
+	for i, c := range line {
+		switch {
+		case c == ':':
+			return i
+		case c == ' ' || c == '\r' || c == '\n':
+			return 0
+		}
+	}
+	return 0
 }
 
 func httpTypeGetter(t HTTPType) getter {

@@ -1,6 +1,7 @@
 package dissect
 
 import (
+	"bytes"
 	"encoding/base64"
 	"testing"
 
@@ -181,4 +182,30 @@ func TestParseHTTPHead(t *testing.T) {
 	if h := ParseHTTPHead([]byte(plain), len(plain)); h.ContentLength != 3 || h.Ambiguous || h.Chunked {
 		t.Errorf("plain: %+v", h)
 	}
+}
+
+// FuzzHeaderNameEnd: a line that headerNameEnd takes for a header is classified by the general path
+// (httpFindLineEnd, httpLineType, the first colon) the same way, with the same line and colon.
+func FuzzHeaderNameEnd(f *testing.F) {
+	for _, s := range []string{"Host: a\r\n", "GET: x\r\n", "HTTP/1.1:200\r\n", "ICY: 1\r\n", "M-POST:\r\n", "a:b c\rd\n",
+		"X-Y:z", ":v\r\n", "Content-Length:5\n\n", "NOTIFY: x\r\n", "Host :x\r\n", "H:\r"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		co := headerNameEnd(b)
+		if co == 0 {
+			return
+		}
+		n, _ := httpFindLineEnd(b, 0, false)
+		line := b[:n]
+		if _, _, ok := httpLineType(line); ok {
+			t.Fatalf("%q: taken for a header, but httpLineType sees a start line", line)
+		}
+		if c := bytes.IndexByte(line, ':'); c != co {
+			t.Fatalf("%q: colon at %d, the general path finds it at %d", line, co, c)
+		}
+		if n2, _ := httpFindLineEnd(b, co, false); n2+co != n {
+			t.Fatalf("%q: line of %d bytes from the colon, %d from the start", b, n2+co, n)
+		}
+	})
 }
