@@ -59,7 +59,8 @@ type doneStore struct {
 	// back (the conversation table at the end, a port reused) in stream order, which is only roughly
 	// the order they were written in: on a trace of short connections, consecutive streams' records lie
 	// some 7 chunks apart, up to some 30. Indexed by chunk number modulo 8, the cache read 6,622 chunks
-	// back for 89 written; least recently used over 16, 274.
+	// back for 89 written; least recently used over 8, 316 (over 16, 274: not worth 512 KiB more, which
+	// would make the memory of a longer trace grow).
 	cache [doneCache]struct {
 		chunk int // 1 + the chunk's index, or 0
 		used  uint64
@@ -69,8 +70,8 @@ type doneStore struct {
 	reads int    // chunks read back from the file
 }
 
-// doneCache is the number of spilled chunks kept once read back (1 MiB).
-const doneCache = 16
+// doneCache is the number of spilled chunks kept once read back (512 KiB).
+const doneCache = 8
 
 // maxRecord bounds one encoded record: 16 SYN frames and the rest, in varints.
 const maxRecord = 512
