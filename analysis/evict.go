@@ -54,7 +54,8 @@ type doneStore struct {
 	memChunks int      // chunks kept in memory (0: memChunksDefault)
 	spilled   int      // chunks [0, spilled) are in the file
 	file      *os.File
-	fileErr   bool // the file could not be made or written: chunks stay in memory
+	fileErr   bool   // the file could not be made or written: chunks stay in memory
+	spare     []byte // a chunk written to the file, whose memory the next chunk takes
 	// cache holds spilled chunks read back, the least recently used replaced first. Records are read
 	// back (the conversation table at the end, a port reused) in stream order, which is only roughly
 	// the order they were written in: on a trace of short connections, consecutive streams' records lie
@@ -87,7 +88,12 @@ func (d *doneStore) add(c *tcpConv) (uint32, bool) {
 			return 0, false
 		}
 		d.spill()
-		d.chunks = append(d.chunks, make([]byte, 0, doneChunk))
+		ch := d.spare
+		if ch == nil {
+			ch = make([]byte, 0, doneChunk)
+		}
+		d.spare = nil
+		d.chunks = append(d.chunks, ch[:0])
 		d.lens = append(d.lens, 0)
 		n++
 	}
@@ -118,6 +124,9 @@ func (d *doneStore) spill() {
 		if _, err := d.file.WriteAt(d.chunks[i], int64(i)*doneChunk); err != nil {
 			d.fileErr = true
 			return
+		}
+		if d.spare == nil {
+			d.spare = d.chunks[i] // the next chunk is written in it
 		}
 		d.chunks[i] = nil
 		d.spilled++
@@ -394,6 +403,9 @@ func (t *TCPStreams) retire(c *tcpConv) bool {
 	off, ok := t.done.add(c)
 	if !ok {
 		return false
+	}
+	for i := range c.dirs {
+		t.segs.Put(c.dirs[i].seq.segs)
 	}
 	t.all[c.stream] = nil
 	t.doneAt[c.stream] = off

@@ -3,6 +3,7 @@ package analysis
 import (
 	"bytes"
 	"cmp"
+	"github.com/wirelens/wirelens/internal/recycle"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -85,12 +86,14 @@ const (
 // HTTPStreams is the HTTP analyzer. It is fed every packet in capture order after TCPStreams.
 type HTTPStreams struct {
 	streams     map[uint32]*httpStream
-	held        int64               // bytes held in reassembly buffers
-	servers     map[uint32]uint16   // server port of streams with a handshake and no state yet
-	opBudget    reassembly.Budget   // out-of-order bytes the operations view buffers, over all streams
-	capHit      int                 // set by add when a PDU hits a cap: its size, for the frame's diagnostic (-1: none)
-	freeOpers   pool[HTTPOperation] // operations emitted, for reuse (newOp)
-	freeStreams pool[httpStream]    // finished streams, for reuse (newStream)
+	held        int64                   // bytes held in reassembly buffers
+	servers     map[uint32]uint16       // server port of streams with a handshake and no state yet
+	opBudget    reassembly.Budget       // out-of-order bytes the operations view buffers, over all streams
+	opTimes     recycle.Pool[frameTime] // arrays of the operations views' frame times (opStream.times)
+	opHeads     recycle.Pool[byte]      // arrays of the operations views' message heads (opDir.head)
+	capHit      int                     // set by add when a PDU hits a cap: its size, for the frame's diagnostic (-1: none)
+	freeOpers   pool[HTTPOperation]     // operations emitted, for reuse (newOp)
+	freeStreams pool[httpStream]        // finished streams, for reuse (newStream)
 	// OnOperation, if set, is called with each finished operation (a response arrived, or at Close a
 	// request left without one). The operation is valid only during the call (it is reused): copy it
 	// to keep it.

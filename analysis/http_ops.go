@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"bytes"
+	"github.com/wirelens/wirelens/internal/recycle"
 
 	"github.com/wirelens/wirelens/dissect"
 	"github.com/wirelens/wirelens/reassembly"
@@ -60,8 +61,33 @@ type opStream struct {
 	dirs [2]opDir
 	// The current packet while the reassembly delivers data (the sinks need it).
 	p *dissect.Packet
-	// times remembers the capture time of frames whose data waited behind a gap (delivered later).
-	times map[uint32]int64
+	// times remembers the capture time of frames whose data waited behind a gap (delivered later), in
+	// frame order (a list, not a map: its array goes back to HTTPStreams.opTimes for the next stream).
+	times []frameTime
+}
+
+// frameTime is a frame's capture time.
+type frameTime struct {
+	frame uint32
+	time  int64
+}
+
+// timeOf returns the time opFeed remembered for frame.
+func (o *opStream) timeOf(frame uint32) (int64, bool) {
+	ts := o.times
+	i, j := 0, len(ts)
+	for i < j { // the first entry whose frame is not before frame
+		m := int(uint(i+j) >> 1)
+		if ts[m].frame < frame {
+			i = m + 1
+		} else {
+			j = m
+		}
+	}
+	if i < len(ts) && ts[i].frame == frame {
+		return ts[i].time, true
+	}
+	return 0, false
 }
 
 // opFeed gives one TCP segment to the stream's operations parser.
@@ -85,11 +111,11 @@ func (h *HTTPStreams) opFeed(p *dissect.Packet, s *httpStream, side int, seq, ac
 	dir := &o.re.Dir[side]
 	next, started := dir.Next()
 	if started && seqLT(next, seq) && len(payload) > 0 && len(o.times) < 4096 {
-		// The segment waits behind a gap: remember its time for when it is delivered.
-		if o.times == nil {
-			o.times = map[uint32]int64{}
+		// The segment waits behind a gap: remember its time for when it is delivered. Frames come in
+		// order; a frame already remembered (a second TCP header in it) keeps its entry.
+		if n := len(o.times); n == 0 || o.times[n-1].frame < uint32(p.Num) {
+			o.times = append(h.opTimes.Grow(o.times, 1), frameTime{uint32(p.Num), p.TimeNS})
 		}
-		o.times[uint32(p.Num)] = p.TimeNS
 	}
 	dir.Add(uint32(p.Num), seq, rf, payload, reported)
 	if od := &o.dirs[side]; started && seqLT(next, seq) && len(payload) > 0 && startsMessage(payload) &&
@@ -141,13 +167,11 @@ func (h *HTTPStreams) recycleOps(o *opStream) {
 		return
 	}
 	o.re.Reset()
+	h.opTimes.Put(o.times)
 	o.s, o.p, o.times = nil, nil, nil
 	for i := range o.dirs {
-		head := o.dirs[i].head
-		if cap(head) > 4<<10 {
-			head = nil
-		}
-		o.dirs[i] = opDir{head: head[:0]}
+		h.opHeads.Put(o.dirs[i].head)
+		o.dirs[i] = opDir{}
 	}
 	h.freeOps.put(o)
 }
@@ -213,7 +237,7 @@ func (h *HTTPStreams) opData(s *httpStream, side int, b []byte) {
 				// message: the message starts here.
 				d.head = d.head[:0]
 			}
-			n, done := d.readHead(b)
+			n, done := d.readHead(b, &h.opHeads)
 			b = b[n:]
 			if done {
 				h.opHeadDone(s, side)
@@ -310,7 +334,7 @@ func parseHex(b []byte) (int64, bool) {
 // readHead adds bytes to the head until the blank line that ends it. It returns the bytes used and
 // whether the head is complete. Empty lines before a start line are skipped; a first line that is not a
 // start line is skipped too (the parser resynchronises on the next line).
-func (d *opDir) readHead(b []byte) (int, bool) {
+func (d *opDir) readHead(b []byte, heads *recycle.Pool[byte]) (int, bool) {
 	// Complete lines are looked at where they lie in b and copied to the head together (b[from:used]),
 	// once per call; only a line begun in an earlier segment is read from the head.
 	used, from := 0, 0
@@ -327,14 +351,14 @@ func (d *opDir) readHead(b []byte) (int, bool) {
 			return used + take, false
 		}
 		if i < 0 {
-			d.head = append(d.head, b[from:]...)
+			d.head = append(heads.Grow(d.head, len(b[from:])), b[from:]...)
 			return len(b), false
 		}
 		var line []byte
 		first := false
 		if used == from && len(d.head) > 0 && d.head[len(d.head)-1] != '\n' {
 			// The line began in an earlier segment.
-			d.head = append(d.head, b[used:used+take]...)
+			d.head = append(heads.Grow(d.head, len(b[used:used+take])), b[used:used+take]...)
 			from = used + take
 			lineStart := bytes.LastIndexByte(d.head[:len(d.head)-1], '\n') + 1
 			line, first = d.head[lineStart:], lineStart == 0
@@ -360,11 +384,11 @@ func (d *opDir) readHead(b []byte) (int, bool) {
 			continue
 		}
 		if len(line) == 0 {
-			d.head = append(d.head, b[from:used]...)
+			d.head = append(heads.Grow(d.head, len(b[from:used])), b[from:used]...)
 			return used, true
 		}
 	}
-	d.head = append(d.head, b[from:used]...)
+	d.head = append(heads.Grow(d.head, len(b[from:used])), b[from:used]...)
 	return used, false
 }
 
@@ -443,7 +467,7 @@ func (h *HTTPStreams) frameTime(s *httpStream, frame uint32) int64 {
 	if o.p != nil && uint32(o.p.Num) == frame {
 		return o.p.TimeNS
 	}
-	if t, ok := o.times[frame]; ok {
+	if t, ok := o.timeOf(frame); ok {
 		return t
 	}
 	return s.lastTime

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"encoding/binary"
+	"github.com/wirelens/wirelens/internal/recycle"
 	"hash/maphash"
 	"math/rand/v2"
 
@@ -35,12 +36,13 @@ type TCPStreams struct {
 	lastSweep int64     // capture time of the last sweep
 	queue     []closing // conversations that saw a FIN or a RST, oldest first, from qhead
 	qhead     int
-	free      pool[tcpConv]   // retired conversations, for reuse
-	done      doneStore       // evicted conversations' records
-	doneAt    []uint32        // by stream number: where an evicted record is in done
-	tombs     map[uint64]tomb // hash of the endpoints of evicted conversations → their stream
-	hseed     uint64          // for hashKey (convs, tombs)
-	seed2     maphash.Seed    // for tomb.check
+	free      pool[tcpConv]         // retired conversations, for reuse
+	done      doneStore             // evicted conversations' records
+	segs      recycle.Pool[unacked] // arrays of unacknowledged-segment lists, for reuse
+	doneAt    []uint32              // by stream number: where an evicted record is in done
+	tombs     map[uint64]tomb       // hash of the endpoints of evicted conversations → their stream
+	hseed     uint64                // for hashKey (convs, tombs)
+	seed2     maphash.Seed          // for tomb.check
 	// lastKey and lastConv are the conversation of the previous segment (lastConv nil: none, or it
 	// has left convs since).
 	lastKey  convKey
@@ -257,11 +259,15 @@ func (t *TCPStreams) observeSeg(p *dissect.Packet, l *dissect.Layer, s *TCPSeg) 
 	if reused {
 		a.Flags |= dissect.TCPAReusedPorts
 	}
+	if (payLen > 0 || flags&(dissect.TCPSyn|dissect.TCPFin) != 0) && len(fwd.seq.segs) < maxUnacked {
+		// The segment joins the unacknowledged list (updateState): its room comes from the pool.
+		fwd.seq.segs = t.segs.Grow(fwd.seq.segs, 1)
+	}
 	analyzeSegment(c, fwd, rev, &seg, a)
 	fwd.seq.sacked = s.sacked
 	c.rec.observe(p, &fwd.seq, side, &seg, a)
 	if c.rec.finSeen != [2]bool{} || c.rec.rstSeen != [2]bool{} {
-		releaseAcked(c)
+		t.releaseAcked(c)
 		if !c.queued && t.idle > 0 {
 			c.queued = true
 			t.queue = append(t.queue, closing{c, p.TimeNS})
@@ -272,9 +278,10 @@ func (t *TCPStreams) observeSeg(p *dissect.Packet, l *dissect.Layer, s *TCPSeg) 
 // releaseAcked frees the unacknowledged-segment lists of a closing conversation once they are empty: a bulk
 // transfer leaves a list with room for a whole window, and finished conversations are kept until the end of
 // the trace. Nothing else changes (appending to an empty list works the same with or without room).
-func releaseAcked(c *tcpConv) {
+func (t *TCPStreams) releaseAcked(c *tcpConv) {
 	for i := range c.dirs {
 		if d := &c.dirs[i].seq; len(d.segs) == 0 && d.segs != nil {
+			t.segs.Put(d.segs)
 			d.segs = nil
 		}
 	}

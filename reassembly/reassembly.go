@@ -8,6 +8,8 @@
 // share a Budget; when a cap is hit the oldest buffered data is flushed behind a reported gap.
 package reassembly
 
+import "github.com/wirelens/wirelens/internal/recycle"
+
 // TCP flag bits as they appear in the TCP header's flags field.
 const (
 	FlagFIN uint16 = 0x01 // FIN: consumes one sequence number after the data
@@ -53,6 +55,9 @@ type Budget struct {
 	// a lossy link every segment behind a loss waits in a copy, and making each anew is most of what a
 	// trace allocates.
 	free [][]byte
+	// segs holds the arrays of finished streams' lists of out-of-order segments, for the next list that
+	// grows.
+	segs recycle.Pool[segment]
 }
 
 const (
@@ -130,7 +135,12 @@ func (s *Stream) Reset() {
 		for j := range d.buf {
 			d.release(&d.buf[j])
 		}
-		*d = Direction{dir: d.dir, sinks: d.sinks, maxBuf: d.maxBuf, budget: d.budget}
+		buf := d.buf[:0] // release left no data in it
+		if d.budget != nil {
+			d.budget.segs.Put(buf)
+			buf = nil
+		}
+		*d = Direction{dir: d.dir, sinks: d.sinks, maxBuf: d.maxBuf, budget: d.budget, buf: buf}
 	}
 }
 
@@ -441,6 +451,9 @@ func (d *Direction) buffer(frame uint32, seq uint32, data []byte, n int, i int) 
 	var cp []byte
 	if len(data) > 0 {
 		cp = d.budget.copyOf(data)
+	}
+	if d.budget != nil {
+		d.buf = d.budget.segs.Grow(d.buf, 1)
 	}
 	d.buf = append(d.buf, segment{})
 	copy(d.buf[i+1:], d.buf[i:])
