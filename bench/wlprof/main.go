@@ -21,11 +21,15 @@ import (
 func main() {
 	cpu := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	mem := flag.String("memprofile", "", "write a heap profile (in use at the end) to this file")
+	memRate := flag.Int("memprofilerate", 0, "with -memprofile: sample one allocation per this many bytes (0: Go's default, 512 KiB)")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: wlprof [-cpuprofile F] [-memprofile F] WIRELENS-ARGS...")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if *memRate > 0 {
+		runtime.MemProfileRate = *memRate
+	}
 	if *cpu != "" {
 		f, err := os.Create(*cpu)
 		if err != nil {
