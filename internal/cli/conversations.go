@@ -36,6 +36,7 @@ func conversationsCmd(g *globals) *cobra.Command {
 }
 
 func runConversations(g *globals, o *convOpts, path string) error {
+	streamingGC()
 	f, err := parseFormat(o.format)
 	if err != nil {
 		return err

@@ -24,6 +24,7 @@ func diagnoseCmd(g *globals) *cobra.Command {
 		Example: "  wirelens diagnose trace.pcap\n  wirelens diagnose trace.pcap --format json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			streamingGC()
 			f, err := parseFormat(format)
 			if err != nil {
 				return err

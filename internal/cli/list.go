@@ -53,6 +53,7 @@ func listCmd(g *globals) *cobra.Command {
 }
 
 func runList(g *globals, o *listOpts, path string) error {
+	streamingGC()
 	f, err := parseFormat(o.format)
 	if err != nil {
 		return err
