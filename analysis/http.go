@@ -91,6 +91,8 @@ type HTTPStreams struct {
 	opBudget    reassembly.Budget       // out-of-order bytes the operations view buffers, over all streams
 	opTimes     recycle.Pool[frameTime] // arrays of the operations views' frame times (opStream.times)
 	opHeads     recycle.Pool[byte]      // arrays of the operations views' message heads (opDir.head)
+	addrMemo    [2]addrMemo             // two addresses formatted (addrString)
+	addrHit     int                     // the addrMemo entry found last
 	capHit      int                     // set by add when a PDU hits a cap: its size, for the frame's diagnostic (-1: none)
 	freeOpers   pool[HTTPOperation]     // operations emitted, for reuse (newOp)
 	freeStreams pool[httpStream]        // finished streams, for reuse (newStream)
@@ -240,7 +242,11 @@ func (h *HTTPStreams) stream(s *httpStream, id uint32, src, dst []byte, sp, dp u
 	if s == nil {
 		b, _ := netip.AddrFromSlice(dst)
 		s = h.newStream()
-		*s = httpStream{id: id, srcAddr: a, srcPort: sp, dstAddr: b, dstPort: dp}
+		pending := s.pending[:0] // a reused stream's (finish emptied it)
+		if cap(pending) > 8 {
+			pending = nil
+		}
+		*s = httpStream{id: id, srcAddr: a, srcPort: sp, dstAddr: b, dstPort: dp, pending: pending}
 		for d := range s.dirs {
 			s.dirs[d].total = -1
 		}
@@ -839,7 +845,7 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 		op := h.newOp()
 		*op = HTTPOperation{
 			Stream: int(s.id), ReqFrame: frame, ReqTime: now,
-			Client: s.addr(side), Server: s.addr(1 - side),
+			Client: s.addr(h, side), Server: s.addr(h, 1-side),
 			Method: h.str(hd.Method), Host: h.str(hd.Host), URI: string(hd.URI), Version: h.str(hd.Version),
 			UserAgent: h.str(hd.UserAgent), Auth: h.str(authScheme(hd.Authorization)),
 		}
@@ -850,8 +856,7 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 			op.Interim, s.interim = s.interim, nil
 		}
 		if len(s.pending) == httpMaxPending {
-			old := s.pending[0]
-			s.pending = s.pending[1:]
+			old := s.popPending()
 			old.Notes = joinNotes(old.Notes, "no response")
 			h.emit(old)
 		}
@@ -872,11 +877,10 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 		}
 		var op *HTTPOperation
 		if len(s.pending) > 0 {
-			op = s.pending[0]
-			s.pending = s.pending[1:]
+			op = s.popPending()
 		} else {
 			op = h.newOp()
-			*op = HTTPOperation{Stream: int(s.id), Client: s.addr(1 - side), Server: s.addr(side), Notes: "no request"}
+			*op = HTTPOperation{Stream: int(s.id), Client: s.addr(h, 1-side), Server: s.addr(h, side), Notes: "no request"}
 			diag(dissect.Diag{Code: dissect.DiagHTTPNoRequest})
 		}
 		op.RespFrame, op.RespTime = frame, now
@@ -1030,7 +1034,8 @@ func (h *HTTPStreams) finish(s *httpStream) {
 		op.Notes = joinNotes(op.Notes, "no response")
 		h.emit(op)
 	}
-	s.pending = nil
+	clear(s.pending)
+	s.pending = s.pending[:0] // its array serves the stream's next use (stream)
 	for d := range s.dirs {
 		h.drop(&s.dirs[d])
 	}
@@ -1132,13 +1137,45 @@ func FormatMS(ns int64) string {
 func hasLineEnd(b []byte) bool { return bytes.IndexByte(b, '\n') >= 0 || bytes.IndexByte(b, '\r') >= 0 }
 
 // addr returns the address:port of one side of the stream (0: the first packet's source).
-func (s *httpStream) addr(side int) string {
+func (s *httpStream) addr(h *HTTPStreams, side int) string {
 	if s.addrs[side] == "" {
 		if side == 0 {
-			s.addrs[0] = netip.AddrPortFrom(s.srcAddr, s.srcPort).String()
+			s.addrs[0] = h.addrString(netip.AddrPortFrom(s.srcAddr, s.srcPort))
 		} else {
-			s.addrs[1] = netip.AddrPortFrom(s.dstAddr, s.dstPort).String()
+			s.addrs[1] = h.addrString(netip.AddrPortFrom(s.dstAddr, s.dstPort))
 		}
 	}
 	return s.addrs[side]
+}
+
+// addrString formats an address and port as netip does, with two kept: a trace's HTTP operations mostly
+// go to one server, whose address was formatted anew for every connection. A new one replaces the one
+// not found last, so that the server's stays while each connection's client comes and goes.
+func (h *HTTPStreams) addrString(ap netip.AddrPort) string {
+	for i := range h.addrMemo {
+		if m := &h.addrMemo[i]; m.s != "" && m.ap == ap {
+			h.addrHit = i
+			return m.s
+		}
+	}
+	str := ap.String()
+	h.addrMemo[1-h.addrHit] = addrMemo{ap, str}
+	return str
+}
+
+// addrMemo is an address and port formatted.
+type addrMemo struct {
+	ap netip.AddrPort
+	s  string
+}
+
+// popPending removes and returns the oldest request waiting for a response, keeping the list's array
+// (moving the rest down: the list is short) rather than reslicing past it, which made every few
+// requests of a keep-alive stream allocate a new one.
+func (s *httpStream) popPending() *HTTPOperation {
+	op := s.pending[0]
+	n := copy(s.pending, s.pending[1:])
+	s.pending[n] = nil
+	s.pending = s.pending[:n]
+	return op
 }
