@@ -361,13 +361,12 @@ func (c *tcpConv) closed() bool {
 // not finished yet is queued again, to be looked at closedIdle later.
 func (t *TCPStreams) sweep(now int64) {
 	t.lastSweep = now
-	for t.qhead < len(t.queue) {
-		e := t.queue[t.qhead]
+	for t.queue.len() > 0 {
+		e := t.queue.front()
 		if now-e.at < t.idle {
 			break
 		}
-		t.queue[t.qhead] = closing{}
-		t.qhead++
+		t.queue.pop()
 		c := e.c
 		if int(c.stream) >= len(t.all) || t.all[c.stream] != c {
 			continue // evicted already (replaced by a new conversation on its endpoints)
@@ -380,12 +379,7 @@ func (t *TCPStreams) sweep(now int64) {
 			}
 			continue
 		}
-		t.queue = append(t.queue, closing{c, max(c.rec.c.LastTime, now)})
-	}
-	if t.qhead > 1024 && t.qhead > len(t.queue)/2 {
-		n := copy(t.queue, t.queue[t.qhead:])
-		clear(t.queue[n:])
-		t.queue, t.qhead = t.queue[:n], 0
+		t.queue.push(closing{c, max(c.rec.c.LastTime, now)})
 	}
 }
 

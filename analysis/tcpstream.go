@@ -32,10 +32,9 @@ type TCPStreams struct {
 	all   []*tcpConv // every conversation, by stream number; nil once evicted
 
 	// Eviction (evict.go).
-	idle      int64     // closed conversations idle this long are evicted; 0: never
-	lastSweep int64     // capture time of the last sweep
-	queue     []closing // conversations that saw a FIN or a RST, oldest first, from qhead
-	qhead     int
+	idle      int64                 // closed conversations idle this long are evicted; 0: never
+	lastSweep int64                 // capture time of the last sweep
+	queue     ring[closing]         // conversations that saw a FIN or a RST, oldest first
 	free      pool[tcpConv]         // retired conversations, for reuse
 	done      doneStore             // evicted conversations' records
 	segs      recycle.Pool[unacked] // arrays of unacknowledged-segment lists, for reuse
@@ -270,7 +269,7 @@ func (t *TCPStreams) observeSeg(p *dissect.Packet, l *dissect.Layer, s *TCPSeg) 
 		t.releaseAcked(c)
 		if !c.queued && t.idle > 0 {
 			c.queued = true
-			t.queue = append(t.queue, closing{c, p.TimeNS})
+			t.queue.push(closing{c, p.TimeNS})
 		}
 	}
 }
