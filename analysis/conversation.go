@@ -387,7 +387,7 @@ func (r *convRecord) conversation(proto string, stream uint32, irtt int64) Conve
 
 // Conversations returns the TCP conversations seen so far, by stream number.
 func (t *TCPStreams) Conversations() []Conversation {
-	out := make([]Conversation, 0, len(t.all))
+	out := make([]Conversation, 0, t.all.len())
 	for c := range t.Each() {
 		out = append(out, c)
 	}
@@ -399,7 +399,7 @@ func (t *TCPStreams) Conversations() []Conversation {
 func (t *TCPStreams) Each() iter.Seq[Conversation] {
 	return func(yield func(Conversation) bool) {
 		var tmp tcpConv
-		for s := range t.all {
+		for s := range t.all.len() {
 			c := t.record(uint32(s), &tmp)
 			irtt := int64(0)
 			if c.irttSet {
@@ -417,7 +417,7 @@ func (t *TCPStreams) Each() iter.Seq[Conversation] {
 func (t *TCPStreams) Late() map[uint32][]dissect.Diag {
 	late := map[uint32][]dissect.Diag{}
 	var tmp tcpConv
-	for s := range t.all {
+	for s := range t.all.len() {
 		c := t.record(uint32(s), &tmp)
 		if c.rec.unanswered() && c.rec.c.SYNFrame != 0 {
 			late[c.rec.c.SYNFrame] = append(late[c.rec.c.SYNFrame], dissect.Diag{Code: dissect.DiagSYNUnanswered})

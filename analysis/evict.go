@@ -368,7 +368,7 @@ func (t *TCPStreams) sweep(now int64) {
 		}
 		t.queue.pop()
 		c := e.c
-		if int(c.stream) >= len(t.all) || t.all[c.stream] != c {
+		if int(c.stream) >= t.all.len() || t.all.conv(c.stream) != c {
 			continue // evicted already (replaced by a new conversation on its endpoints)
 		}
 		if c.closed() && now-c.rec.c.LastTime >= t.idle {
@@ -401,8 +401,8 @@ func (t *TCPStreams) retire(c *tcpConv) bool {
 	for i := range c.dirs {
 		t.segs.Put(c.dirs[i].seq.segs)
 	}
-	t.all[c.stream] = nil
-	t.doneAt[c.stream] = off
+	t.all.setConv(c.stream, nil)
+	t.all.setOff(c.stream, off)
 	t.evicted++
 	if t.lastConv == c {
 		t.lastConv = nil // the structure is about to be reused for another conversation
@@ -452,25 +452,25 @@ func (t *TCPStreams) revive(h uint64, k convKey) *tcpConv {
 	stream := tb.stream
 	c := t.newConv()
 	c.stream = stream
-	t.done.get(t.doneAt[stream], c)
+	t.done.get(t.all.off(stream), c)
 	if c.rec.key != k {
 		t.free.put(c)
 		return nil // another conversation's endpoints with the same 64-bit hash
 	}
 	delete(t.tombs, h)
 	t.convs.set(h, &k, c)
-	t.all[stream] = c
+	t.all.setConv(stream, c)
 	t.revived++
 	return c
 }
 
 // record returns the record of stream s, live or from the store (decoded into tmp).
 func (t *TCPStreams) record(s uint32, tmp *tcpConv) *tcpConv {
-	if c := t.all[s]; c != nil {
+	if c := t.all.conv(s); c != nil {
 		return c
 	}
 	tmp.stream = s
-	t.done.get(t.doneAt[s], tmp)
+	t.done.get(t.all.off(s), tmp)
 	return tmp
 }
 

@@ -29,7 +29,7 @@ import (
 type TCPStreams struct {
 	convs convMap
 	next  uint32
-	all   []*tcpConv // every conversation, by stream number; nil once evicted
+	all   streamIndex // every conversation by stream number: live, or where its record is (evict.go)
 
 	// Eviction (evict.go).
 	idle      int64                 // closed conversations idle this long are evicted; 0: never
@@ -38,7 +38,6 @@ type TCPStreams struct {
 	free      pool[tcpConv]         // retired conversations, for reuse
 	done      doneStore             // evicted conversations' records
 	segs      recycle.Pool[unacked] // arrays of unacknowledged-segment lists, for reuse
-	doneAt    []uint32              // by stream number: where an evicted record is in done
 	tombs     map[uint64]tomb       // hash of the endpoints of evicted conversations → their stream
 	hseed     uint64                // for hashKey (convs, tombs)
 	seed2     maphash.Seed          // for tomb.check
@@ -228,8 +227,7 @@ func (t *TCPStreams) observeSeg(p *dissect.Packet, l *dissect.Layer, s *TCPSeg) 
 		c.rec.init(s.k)
 		t.next++
 		t.convs.set(hk, &s.k, c)
-		t.all = append(t.all, c)
-		t.doneAt = append(t.doneAt, 0)
+		t.all.add(c)
 	}
 	t.lastKey, t.lastConv, t.lastHash = s.k, c, hk
 	fwd, rev := &c.dirs[side], &c.dirs[1-side]
