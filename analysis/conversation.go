@@ -412,6 +412,43 @@ func (t *TCPStreams) Each() iter.Seq[Conversation] {
 	}
 }
 
+// ConvReader reads the TCP conversations of ranges of streams once the trace has been read to the end:
+// several goroutines may each read different ranges at once with a ConvReader of their own, which reads
+// evicted records back through its own cache (half the size of the trace's, so that two at once take
+// the same memory).
+type ConvReader struct {
+	t   *TCPStreams
+	cc  chunkCache
+	tmp tcpConv
+}
+
+// NewConvReader returns a reader of the conversations (see ConvReader).
+func (t *TCPStreams) NewConvReader() *ConvReader {
+	return &ConvReader{t: t, cc: chunkCache{size: doneCache / 2}}
+}
+
+// Each yields the conversations of streams [lo, hi) in order, like TCPStreams.Each.
+func (r *ConvReader) Each(lo, hi int) iter.Seq[Conversation] {
+	return func(yield func(Conversation) bool) {
+		t := r.t
+		for s := lo; s < min(hi, t.all.len()); s++ {
+			c := t.all.conv(uint32(s))
+			if c == nil {
+				r.tmp.stream = uint32(s)
+				t.done.getWith(t.all.off(uint32(s)), &r.tmp, &r.cc)
+				c = &r.tmp
+			}
+			irtt := int64(0)
+			if c.irttSet {
+				irtt = c.irtt
+			}
+			if !yield(c.rec.conversation("tcp", c.stream, irtt)) {
+				return
+			}
+		}
+	}
+}
+
 // Late returns the diagnostics that only the end of the trace can give, by frame: "No acknowledgement
 // received for this SYN" on the first SYN of a connection nobody answered.
 func (t *TCPStreams) Late() map[uint32][]dissect.Diag {

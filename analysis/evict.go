@@ -54,19 +54,24 @@ type doneStore struct {
 	memChunks int      // chunks kept in memory (0: memChunksDefault)
 	spilled   int      // chunks [0, spilled) are in the file
 	file      *os.File
-	fileErr   bool   // the file could not be made or written: chunks stay in memory
-	spare     []byte // a chunk written to the file, whose memory the next chunk takes
-	// cache holds spilled chunks read back, the least recently used replaced first. Records are read
-	// back (the conversation table at the end, a port reused) in stream order, which is only roughly
-	// the order they were written in: on a trace of short connections, consecutive streams' records lie
-	// some 7 chunks apart, up to some 30. Indexed by chunk number modulo 8, the cache read 6,622 chunks
-	// back for 89 written; least recently used over 8, 316 (over 16, 274: not worth 512 KiB more, which
-	// would make the memory of a longer trace grow).
-	cache [doneCache]struct {
+	fileErr   bool       // the file could not be made or written: chunks stay in memory
+	spare     []byte     // a chunk written to the file, whose memory the next chunk takes
+	cache     chunkCache // spilled chunks read back during the trace and by Each
+}
+
+// chunkCache holds spilled chunks read back, the least recently used replaced first. Records are read
+// back (the conversation table at the end, a port reused) in stream order, which is only roughly the
+// order they were written in: on a trace of short connections, consecutive streams' records lie some 7
+// chunks apart, up to some 30. Indexed by chunk number modulo 8, the cache read 6,622 chunks back for 89
+// written; least recently used over 8, 316 (over 16, 274: not worth 512 KiB more, which would make the
+// memory of a longer trace grow). Each goroutine reading records (EachRange) has its own.
+type chunkCache struct {
+	e [doneCache]struct {
 		chunk int // 1 + the chunk's index, or 0
 		used  uint64
 		b     []byte
 	}
+	size  int    // entries in use at most (0: doneCache)
 	uses  uint64 // the clock of cache uses
 	reads int    // chunks read back from the file
 }
@@ -134,40 +139,47 @@ func (d *doneStore) spill() {
 }
 
 // get decodes the conversation stored at off into c (whose stream is set by the caller).
-func (d *doneStore) get(off uint32, c *tcpConv) {
+func (d *doneStore) get(off uint32, c *tcpConv) { d.getWith(off, c, &d.cache) }
+
+// getWith is get reading spilled chunks through cc. Once the trace is read, several goroutines may call
+// it at once, each with its own cache: the store no longer changes then.
+func (d *doneStore) getWith(off uint32, c *tcpConv, cc *chunkCache) {
 	i, o := int(off>>16), int(off&0xffff)
 	if ch := d.chunks[i]; ch != nil {
 		decodeConv(ch[o:], c)
 		return
 	}
-	e := d.cached(i)
+	e := d.cached(i, cc)
 	decodeConv(e[o:d.lens[i]], c)
 }
 
-// cached returns spilled chunk i, read back into the least recently used entry of the cache if it is not
-// there.
-func (d *doneStore) cached(i int) []byte {
-	d.uses++
+// cached returns spilled chunk i, read back into the least recently used entry of cc if it is not there.
+func (d *doneStore) cached(i int, cc *chunkCache) []byte {
+	cc.uses++
+	n := cc.size
+	if n == 0 {
+		n = len(cc.e)
+	}
 	lru := 0
-	for k := range d.cache {
-		e := &d.cache[k]
+	for k := range cc.e[:n] {
+		e := &cc.e[k]
 		if e.chunk == i+1 {
-			e.used = d.uses
+			e.used = cc.uses
 			return e.b
 		}
-		if e.used < d.cache[lru].used {
+		if e.used < cc.e[lru].used {
 			lru = k
 		}
 	}
-	e := &d.cache[lru]
+	e := &cc.e[lru]
 	if e.b == nil {
 		e.b = make([]byte, doneChunk)
 	}
-	d.reads++
+	cc.reads++
 	if _, err := d.file.ReadAt(e.b[:d.lens[i]], int64(i)*doneChunk); err != nil {
 		clear(e.b) // cannot happen short of a failing disk: the records read as empty
 	}
-	e.chunk, e.used = i+1, d.uses
+	e.chunk, e.used = i+1, cc.uses
 	return e.b
 }
 

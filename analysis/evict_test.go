@@ -210,8 +210,8 @@ func TestStoreCacheKeepsRecentChunks(t *testing.T) {
 		check(firsts[0])
 		check(firsts[ch])
 	}
-	if want := int(spilled); mem.reads != want {
-		t.Errorf("%d chunks read back for %d spilled ones read in turn with the first: want %d", mem.reads, spilled, want)
+	if want := int(spilled); mem.cache.reads != want {
+		t.Errorf("%d chunks read back for %d spilled ones read in turn with the first: want %d", mem.cache.reads, spilled, want)
 	}
 	// Every record, from the last chunk to the first: all read back as stored.
 	for ch := int(spilled) - 1; ch >= 0; ch-- {

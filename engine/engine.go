@@ -260,63 +260,104 @@ func (t *Trace) Conversations() []analysis.Conversation {
 
 // EachConversation yields the TCP conversations, then the UDP ones, seen so far, one at a time (see
 // Conversations, also for when to call it): a command that writes them as they come holds one, not all of them.
-// The records are read back (evicted ones from the compact store) and made into Conversations in a
-// goroutine of their own, a few batches ahead of the caller, so that on a trace of many connections the
-// caller's formatting and this work share the cores.
+// The records are read back (evicted ones from the compact store) and made into Conversations by two
+// goroutines, each taking every other batch of convBatch streams (then the first takes the UDP ones), a
+// few batches ahead of the caller, so that on a trace of many connections the caller's formatting and this
+// work share the cores.
 func (t *Trace) EachConversation() iter.Seq[analysis.Conversation] {
 	return func(yield func(analysis.Conversation) bool) {
-		full := make(chan []analysis.Conversation, convBatches)
-		free := make(chan []analysis.Conversation, convBatches)
-		for range convBatches {
-			free <- make([]analysis.Conversation, 0, convBatch)
+		nTCP := (t.tcp.Count() + convBatch - 1) / convBatch // TCP batches
+		var w [2]convWorker
+		stop := make(chan struct{})
+		for k := range w {
+			w[k] = convWorker{full: make(chan []analysis.Conversation, convBatches), free: make(chan []analysis.Conversation, convBatches), done: make(chan struct{})}
+			for range convBatches {
+				w[k].free <- make([]analysis.Conversation, 0, convBatch)
+			}
+			go w[k].run(t, k, nTCP, stop)
 		}
-		stop, done := make(chan struct{}), make(chan struct{})
-		go func() {
-			defer close(done)
-			defer close(full)
-			b := <-free
-			send := func() bool {
-				select {
-				case full <- b:
-				case <-stop:
-					return false
-				}
-				select {
-				case b = <-free:
-					return true
-				case <-stop:
-					return false
-				}
-			}
-			for _, each := range [...]iter.Seq[analysis.Conversation]{t.tcp.Each(), t.udp.Each()} {
-				for c := range each {
-					if b = append(b, c); len(b) == convBatch && !send() {
-						return
-					}
-				}
-			}
-			if len(b) > 0 {
-				send()
-			}
-		}()
 		defer func() {
 			close(stop)
-			<-done
+			<-w[0].done
+			<-w[1].done
 		}()
-		for b := range full {
+		read := func(k int) bool { // hands on one batch of worker k; false when it has no more
+			b, ok := <-w[k].full
+			if !ok {
+				return false
+			}
 			for _, c := range b {
 				if !yield(c) {
-					return
+					return false
 				}
 			}
-			free <- b[:0] // never blocks: there are convBatches batches
+			w[k].free <- b[:0] // never blocks: there are convBatches batches
+			return true
+		}
+		for j := 0; j < nTCP; j++ {
+			if !read(j % 2) {
+				return
+			}
+		}
+		for read(0) { // the UDP conversations
 		}
 	}
 }
 
+// convWorker makes Conversations for EachConversation: worker k takes TCP batches k, k+2, … of nTCP,
+// then worker 0 the UDP conversations, and each sends its batches in order on full.
+type convWorker struct {
+	full, free chan []analysis.Conversation
+	done       chan struct{}
+}
+
+func (w *convWorker) run(t *Trace, k, nTCP int, stop chan struct{}) {
+	defer close(w.done)
+	defer close(w.full)
+	var b []analysis.Conversation
+	select {
+	case b = <-w.free:
+	case <-stop:
+		return
+	}
+	send := func() bool {
+		select {
+		case w.full <- b:
+		case <-stop:
+			return false
+		}
+		select {
+		case b = <-w.free:
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	r := t.tcp.NewConvReader()
+	for j := k; j < nTCP; j += 2 {
+		for c := range r.Each(j*convBatch, (j+1)*convBatch) {
+			b = append(b, c)
+		}
+		if !send() {
+			return
+		}
+	}
+	if k != 0 {
+		return
+	}
+	for c := range t.udp.Each() {
+		if b = append(b, c); len(b) == convBatch && !send() {
+			return
+		}
+	}
+	if len(b) > 0 {
+		send()
+	}
+}
+
 const (
-	convBatch   = 256 // conversations per batch handed from EachConversation's goroutine
-	convBatches = 3
+	convBatch   = 256 // conversations per batch handed from EachConversation's goroutines
+	convBatches = 3   // batches per goroutine
 )
 
 // finish runs once at the end of the trace: analyzers report what is still open.
