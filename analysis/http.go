@@ -85,7 +85,7 @@ const (
 
 // HTTPStreams is the HTTP analyzer. It is fed every packet in capture order after TCPStreams.
 type HTTPStreams struct {
-	streams     map[uint32]*httpStream
+	streams     httpTable
 	held        int64                   // bytes held in reassembly buffers
 	servers     map[uint32]uint16       // server port of streams with a handshake and no state yet
 	opBudget    reassembly.Budget       // out-of-order bytes the operations view buffers, over all streams
@@ -124,7 +124,7 @@ type HTTPStreams struct {
 
 // NewHTTPStreams returns an HTTP analyzer.
 func NewHTTPStreams() *HTTPStreams {
-	return &HTTPStreams{streams: map[uint32]*httpStream{}, servers: map[uint32]uint16{}, Slow: 1e9, late: map[uint32][]dissect.Diag{}, strs: map[string]string{},
+	return &HTTPStreams{servers: map[uint32]uint16{}, Slow: 1e9, late: map[uint32][]dissect.Diag{}, strs: map[string]string{},
 		freeOps: pool[opStream]{max: maxFreeOps}, freeStreams: pool[httpStream]{max: maxFreeStreams}, freeOpers: pool[HTTPOperation]{max: maxFreeOpers}}
 }
 
@@ -250,7 +250,7 @@ func (h *HTTPStreams) stream(s *httpStream, id uint32, src, dst []byte, sp, dp u
 		for d := range s.dirs {
 			s.dirs[d].total = -1
 		}
-		h.streams[id] = s
+		h.streams.set(s)
 	}
 	if a == s.srcAddr && sp == s.srcPort {
 		return s, 0
@@ -347,7 +347,7 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 	sp, dp, seq, flags, reported := c.SrcPort, c.DstPort, c.RawSeq, c.Flags, int(c.PayloadLen)
 	s := h.last
 	if s == nil || s.id != c.Stream {
-		s = h.streams[c.Stream]
+		s = h.streams.get(c.Stream)
 	}
 	if s == nil {
 		// A stream has no state until it carries data: only the server port its handshake names is
@@ -416,7 +416,7 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 	h.last = s
 	if flags&dissect.TCPRst != 0 || s.fin[0] && s.fin[1] {
 		h.finish(s)
-		delete(h.streams, s.id)
+		h.streams.del(s.id)
 		h.last = nil
 		h.freeStreams.put(s) // finish left nothing that refers to it
 	}
@@ -996,15 +996,12 @@ func (h *HTTPStreams) UseResponses(m map[uint32]uint32) { h.respIn, h.useRespIn 
 // ends inside a message says so.
 func (h *HTTPStreams) Close() {
 	// In stream order, so that the operations left open come out the same way every time.
-	ids := make([]uint32, 0, len(h.streams))
-	for id := range h.streams {
-		ids = append(ids, id)
-	}
+	ids := h.streams.ids(make([]uint32, 0, h.streams.len()))
 	slices.Sort(ids)
 	for _, id := range ids {
-		h.finish(h.streams[id])
+		h.finish(h.streams.get(id))
 	}
-	clear(h.streams)
+	h.streams.clear()
 	h.last = nil
 }
 

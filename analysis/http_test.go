@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -323,8 +324,8 @@ func TestHTTPHostileStreamsStayBounded(t *testing.T) {
 		fmt.Fprintf(&b, "GET /%d HTTP/1.1\r\nHost: x\r\n\r\n", i)
 	}
 	c3.data(0, b.String(), 60000)
-	for _, s := range c3.http.streams {
-		if len(s.pending) > httpMaxPending {
+	for _, id := range c3.http.streams.ids(nil) {
+		if s := c3.http.streams.get(id); len(s.pending) > httpMaxPending {
 			t.Errorf("%d requests pending, bound %d", len(s.pending), httpMaxPending)
 		}
 	}
@@ -397,5 +398,41 @@ func TestHTTPRecoveredFromRetransmission(t *testing.T) {
 	}
 	if len(c.ops) != 1 || c.ops[0].Status != 200 || c.ops[0].RespFrame != 7 || !c.ops[0].Recovered || !strings.Contains(c.ops[0].Notes, "tshark does not show") || c.ops[0].TsharkRequestIn != 0 {
 		t.Fatalf("operations: %+v", c.ops)
+	}
+}
+
+// TestHTTPTable: streams whose numbers share a slot (8192 apart) are found, forgotten and listed like
+// the others.
+func TestHTTPTable(t *testing.T) {
+	var tab httpTable
+	ids := []uint32{0, 8192, 16384, 1, 8193, 5000}
+	for _, id := range ids {
+		tab.set(&httpStream{id: id})
+	}
+	for _, id := range ids {
+		if s := tab.get(id); s == nil || s.id != id {
+			t.Fatalf("stream %d not found", id)
+		}
+	}
+	if tab.get(2) != nil || tab.get(24576) != nil || tab.len() != len(ids) {
+		t.Fatalf("found what was not set, or len %d", tab.len())
+	}
+	tab.del(0) // the slot's holder: the others sharing it stay
+	tab.del(8193)
+	if tab.get(0) != nil || tab.get(8193) != nil || tab.get(8192) == nil || tab.get(16384) == nil || tab.get(1) == nil {
+		t.Fatal("del forgot the wrong stream")
+	}
+	got := tab.ids(nil)
+	slices.Sort(got)
+	if want := []uint32{1, 5000, 8192, 16384}; !slices.Equal(got, want) || tab.len() != 4 {
+		t.Fatalf("ids %v (len %d), want %v", got, tab.len(), want)
+	}
+	tab.set(&httpStream{id: 0}) // the slot is free again
+	if tab.slots[0] == nil || tab.slots[0].id != 0 {
+		t.Fatal("a freed slot was not reused")
+	}
+	tab.clear()
+	if tab.len() != 0 || tab.get(8192) != nil {
+		t.Fatal("clear left streams")
 	}
 }
