@@ -87,7 +87,7 @@ const (
 type HTTPStreams struct {
 	streams     httpTable
 	held        int64                   // bytes held in reassembly buffers
-	servers     map[uint32]uint16       // server port of streams with a handshake and no state yet
+	servers     portTable               // server port of streams with a handshake and no state yet
 	opBudget    reassembly.Budget       // out-of-order bytes the operations view buffers, over all streams
 	opTimes     recycle.Pool[frameTime] // arrays of the operations views' frame times (opStream.times)
 	opHeads     recycle.Pool[byte]      // arrays of the operations views' message heads (opDir.head)
@@ -124,7 +124,7 @@ type HTTPStreams struct {
 
 // NewHTTPStreams returns an HTTP analyzer.
 func NewHTTPStreams() *HTTPStreams {
-	return &HTTPStreams{servers: map[uint32]uint16{}, Slow: 1e9, late: map[uint32][]dissect.Diag{}, strs: map[string]string{},
+	return &HTTPStreams{Slow: 1e9, late: map[uint32][]dissect.Diag{}, strs: map[string]string{},
 		freeOps: pool[opStream]{max: maxFreeOps}, freeStreams: pool[httpStream]{max: maxFreeStreams}, freeOpers: pool[HTTPOperation]{max: maxFreeOpers}}
 }
 
@@ -357,11 +357,11 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 			if flags&dissect.TCPAck != 0 {
 				port = sp
 			}
-			h.servers[c.Stream] = port
+			h.servers.set(c.Stream, port)
 		}
 		if reported == 0 {
 			if flags&(dissect.TCPRst|dissect.TCPFin) != 0 {
-				delete(h.servers, c.Stream)
+				h.servers.del(c.Stream)
 			}
 			return
 		}
@@ -373,9 +373,9 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 	created := s == nil
 	s, side := h.stream(s, c.Stream, src, dst, sp, dp)
 	if created {
-		if port, ok := h.servers[c.Stream]; ok {
+		if port, ok := h.servers.get(c.Stream); ok {
 			s.hasSrv, s.server = true, port
-			delete(h.servers, c.Stream)
+			h.servers.del(c.Stream)
 		}
 	}
 	if flags&dissect.TCPSyn != 0 {

@@ -72,3 +72,49 @@ func (t *httpTable) clear() {
 	clear(t.over)
 	t.n = 0
 }
+
+// portTable holds the server port that the handshake of a stream with no HTTP state yet named, as
+// httpTable holds the streams: a slot per stream number modulo httpSlots, a map for the others.
+type portTable struct {
+	slots [httpSlots]struct {
+		id   uint32 // 1 + the stream number, 0 for a free slot
+		port uint16
+	}
+	over map[uint32]uint16
+}
+
+// set records stream id's server port.
+func (t *portTable) set(id uint32, port uint16) {
+	slot := &t.slots[id%httpSlots]
+	if slot.id == 0 || slot.id == id+1 {
+		slot.id, slot.port = id+1, port
+		return
+	}
+	if t.over == nil {
+		t.over = map[uint32]uint16{}
+	}
+	t.over[id] = port
+}
+
+// get returns stream id's server port, if one was set.
+func (t *portTable) get(id uint32) (uint16, bool) {
+	if slot := &t.slots[id%httpSlots]; slot.id == id+1 {
+		return slot.port, true
+	}
+	if len(t.over) > 0 {
+		p, ok := t.over[id]
+		return p, ok
+	}
+	return 0, false
+}
+
+// del forgets stream id's server port (from the slot and the map: a port set while the slot was taken
+// may be in the map while a later one is in the slot).
+func (t *portTable) del(id uint32) {
+	if slot := &t.slots[id%httpSlots]; slot.id == id+1 {
+		slot.id = 0
+	}
+	if len(t.over) > 0 {
+		delete(t.over, id)
+	}
+}

@@ -436,3 +436,40 @@ func TestHTTPTable(t *testing.T) {
 		t.Fatal("clear left streams")
 	}
 }
+
+// TestPortTable: server ports of streams that share a slot are kept apart.
+func TestPortTable(t *testing.T) {
+	var tab portTable
+	tab.set(3, 80)
+	tab.set(3+httpSlots, 8080)
+	tab.set(3, 81) // replaced
+	if p, ok := tab.get(3); !ok || p != 81 {
+		t.Fatalf("stream 3: %d %v", p, ok)
+	}
+	if p, ok := tab.get(3 + httpSlots); !ok || p != 8080 {
+		t.Fatalf("stream %d: %d %v", 3+httpSlots, p, ok)
+	}
+	if _, ok := tab.get(4); ok {
+		t.Fatal("a port for a stream never set")
+	}
+	tab.del(3)
+	if _, ok := tab.get(3); ok {
+		t.Fatal("stream 3 still has a port")
+	}
+	if p, ok := tab.get(3 + httpSlots); !ok || p != 8080 {
+		t.Fatal("del forgot the other stream of the slot")
+	}
+	tab.del(3 + httpSlots)
+	if _, ok := tab.get(3 + httpSlots); ok {
+		t.Fatal("the other stream still has a port")
+	}
+	// A port set while the slot was taken, then another once it is free: del forgets both.
+	tab.set(5, 1)
+	tab.set(5+httpSlots, 2) // in the map
+	tab.del(5)
+	tab.set(5+httpSlots, 3) // in the slot
+	tab.del(5 + httpSlots)
+	if p, ok := tab.get(5 + httpSlots); ok {
+		t.Fatalf("a forgotten port came back: %d", p)
+	}
+}
