@@ -707,6 +707,40 @@ var headKept = func() (t [18]struct {
 	return t
 }()
 
+// startLine fills the start line's parts of a head of type h.Type, as httpStartPart and
+// httpResponseCode read them, in one pass over the line (they read its first tokens again for each part).
+func (h *HTTPHead) startLine(line []byte) {
+	n, next := httpToken(line)
+	if n == 0 {
+		return
+	}
+	if h.Type != HTTPResponse {
+		h.Method = line[:n]
+		if next > 2 && line[next-1] == ' ' && line[next-2] == ' ' {
+			next-- // two spaces: an empty URI
+		}
+		rest := line[next:]
+		n, next = httpToken(rest)
+		h.URI, h.Version = rest[:n], rest[next:]
+		return
+	}
+	h.Version = line[:n]
+	rest := line[next:]
+	n, next = httpToken(rest)
+	if n < 3 {
+		return
+	}
+	for _, d := range rest[:3] {
+		if d < '0' || d > '9' {
+			break
+		}
+		h.Code = h.Code*10 + int(d-'0')
+	}
+	if len(rest) > next {
+		h.Phrase = rest[next:]
+	}
+}
+
 // ParseHTTPHead reads the head of a message (msg from its first byte, hdr the head's length).
 func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
 	h := HTTPHead{ContentLength: -1}
@@ -717,17 +751,7 @@ func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
 		switch ln.kind {
 		case httpLineStart:
 			h.Type = ln.typ
-			if ln.typ == HTTPResponse {
-				h.Version, _ = httpStartPart(ln.line, ln.typ, httpPartRespVersion)
-				if _, ok := httpStartPart(ln.line, ln.typ, httpPartCode); ok {
-					h.Code = httpResponseCode(ln.line)
-				}
-				h.Phrase, _ = httpStartPart(ln.line, ln.typ, httpPartPhrase)
-			} else {
-				h.Method, _ = httpStartPart(ln.line, ln.typ, httpPartMethod)
-				h.URI, _ = httpStartPart(ln.line, ln.typ, httpPartURI)
-				h.Version, _ = httpStartPart(ln.line, ln.typ, httpPartReqVersion)
-			}
+			h.startLine(ln.line)
 		case httpLineHeader:
 			name := ln.line[:ln.colon]
 			if len(name) >= len(headKept) {

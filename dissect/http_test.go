@@ -209,3 +209,37 @@ func FuzzHeaderNameEnd(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHTTPStartLine: HTTPHead.startLine reads a start line's parts as httpStartPart and
+// httpResponseCode do, for requests and responses.
+func FuzzHTTPStartLine(f *testing.F) {
+	for _, s := range []string{"GET / HTTP/1.1", "GET  HTTP/1.1", "HTTP/1.1 200 OK", "HTTP/1.1 20x Bad", "HTTP/1.0 404",
+		"HTTP/1.1 200", "ICY 200 OK", "POST /a%20b HTTP/1.0 extra", "", " ", "HTTP/1.1  200  OK  ", "NOTIFY * HTTP/1.1", "GET"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		for _, typ := range []HTTPType{HTTPRequest, HTTPResponse, HTTPNotification} {
+			var got HTTPHead
+			got.Type = typ
+			got.startLine(line)
+			var want HTTPHead
+			want.Type = typ
+			if typ == HTTPResponse {
+				want.Version, _ = httpStartPart(line, typ, httpPartRespVersion)
+				if _, ok := httpStartPart(line, typ, httpPartCode); ok {
+					want.Code = httpResponseCode(line)
+				}
+				want.Phrase, _ = httpStartPart(line, typ, httpPartPhrase)
+			} else {
+				want.Method, _ = httpStartPart(line, typ, httpPartMethod)
+				want.URI, _ = httpStartPart(line, typ, httpPartURI)
+				want.Version, _ = httpStartPart(line, typ, httpPartReqVersion)
+			}
+			if string(got.Method) != string(want.Method) || string(got.URI) != string(want.URI) || string(got.Version) != string(want.Version) ||
+				got.Code != want.Code || string(got.Phrase) != string(want.Phrase) {
+				t.Fatalf("%q (type %d): got %q %q %q %d %q, want %q %q %q %d %q", line, typ,
+					got.Method, got.URI, got.Version, got.Code, got.Phrase, want.Method, want.URI, want.Version, want.Code, want.Phrase)
+			}
+		}
+	})
+}
