@@ -128,9 +128,13 @@ func (d *Decoder) DecodeTo(f *capture.Frame, p *Packet) {
 	p.Len = f.OrigLen
 	p.LinkType = f.LinkType
 	p.Interface = f.Interface
-	p.Comment = f.Comment
+	if f.Comment != nil {
+		p.Comment = f.Comment
+	}
 	p.Data = f.Data
-	p.Event, p.Process, p.ProcessID = f.Event, f.Process, f.ProcessID
+	if f.Event != p.Event || f.Process != p.Process || f.ProcessID != p.ProcessID { // see reset
+		p.Event, p.Process, p.ProcessID = f.Event, f.Process, f.ProcessID
+	}
 	if f.Event != nil {
 		end := 0
 		if !f.Event.Packet {

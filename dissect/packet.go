@@ -227,22 +227,35 @@ func (p *Packet) Top() *Layer {
 	return &p.Layers[p.N-1]
 }
 
+// reset empties the packet for the next frame. Fields that are nearly always empty already are written
+// only when they are not: a Packet was last used on another core (the analysis stages of the engine's
+// pipeline), and a write to one of its cache lines has to take the line from that core's cache, where a
+// read of a line nobody else wrote finds it in shared cache (DNS.N and the frame's metadata lie on lines
+// of their own).
 func (p *Packet) reset() {
 	p.N = 0
 	p.nTCP = 0
 	p.nUDP = 0
-	p.DNS.N = 0
-	p.Bad = Malformed{}
+	if p.DNS.N != 0 {
+		p.DNS.N = 0
+	}
+	if p.Bad != (Malformed{}) {
+		p.Bad = Malformed{}
+	}
 	p.reasm = nil
 	p.curBuf = 0
-	p.Frag = FragInfo{}
+	if p.Frag != (FragInfo{}) {
+		p.Frag = FragInfo{}
+	}
 	p.nscr = 0
 	p.nDiag = 0
 	for i := 0; i < p.nHTTP; i++ {
 		p.app[i] = nil
 	}
 	p.nHTTP = 0
-	p.Comment = nil
+	if p.Comment != nil {
+		p.Comment = nil
+	}
 }
 
 // scratchSize is the size of a packet's scratch space.
