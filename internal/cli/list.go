@@ -53,7 +53,6 @@ func listCmd(g *globals) *cobra.Command {
 }
 
 func runList(g *globals, o *listOpts, path string) error {
-	streamingGC()
 	f, err := parseFormat(o.format)
 	if err != nil {
 		return err
