@@ -397,47 +397,31 @@ func (t *TCPStreams) Conversations() []Conversation {
 // Each yields the TCP conversations seen so far, by stream number, one at a time: a report that writes
 // them as it goes holds one, not all of them.
 func (t *TCPStreams) Each() iter.Seq[Conversation] {
-	return func(yield func(Conversation) bool) {
-		var tmp tcpConv
-		for s := range t.all.len() {
-			c := t.record(uint32(s), &tmp)
-			irtt := int64(0)
-			if c.irttSet {
-				irtt = c.irtt
-			}
-			if !yield(c.rec.conversation("tcp", c.stream, irtt)) {
-				return
-			}
-		}
-	}
+	r := &ConvReader{t: t, cc: &t.done.cache}
+	return r.Each(0, t.all.len())
 }
 
-// ConvReader reads the TCP conversations of ranges of streams once the trace has been read to the end:
-// several goroutines may each read different ranges at once with a ConvReader of their own, which reads
-// evicted records back through its own cache (half the size of the trace's, so that two at once take
-// the same memory).
+// ConvReader reads the TCP conversations of ranges of streams. Once the trace has been read to the end,
+// several goroutines may each read different ranges at once with a ConvReader of their own
+// (NewConvReader), which reads evicted records back through its own cache (half the size of the trace's,
+// so that two at once take the same memory).
 type ConvReader struct {
 	t   *TCPStreams
-	cc  chunkCache
+	cc  *chunkCache
 	tmp tcpConv
 }
 
-// NewConvReader returns a reader of the conversations (see ConvReader).
+// NewConvReader returns a reader of the conversations with a cache of its own (see ConvReader).
 func (t *TCPStreams) NewConvReader() *ConvReader {
-	return &ConvReader{t: t, cc: chunkCache{size: doneCache / 2}}
+	return &ConvReader{t: t, cc: &chunkCache{size: doneCache / 2}}
 }
 
-// Each yields the conversations of streams [lo, hi) in order, like TCPStreams.Each.
+// Each yields the conversations of streams [lo, hi) in order.
 func (r *ConvReader) Each(lo, hi int) iter.Seq[Conversation] {
 	return func(yield func(Conversation) bool) {
 		t := r.t
 		for s := lo; s < min(hi, t.all.len()); s++ {
-			c := t.all.conv(uint32(s))
-			if c == nil {
-				r.tmp.stream = uint32(s)
-				t.done.getWith(t.all.off(uint32(s)), &r.tmp, &r.cc)
-				c = &r.tmp
-			}
+			c := t.recordWith(uint32(s), &r.tmp, r.cc)
 			irtt := int64(0)
 			if c.irttSet {
 				irtt = c.irtt

@@ -62,9 +62,10 @@ type doneStore struct {
 // chunkCache holds spilled chunks read back, the least recently used replaced first. Records are read
 // back (the conversation table at the end, a port reused) in stream order, which is only roughly the
 // order they were written in: on a trace of short connections, consecutive streams' records lie some 7
-// chunks apart, up to some 30. Indexed by chunk number modulo 8, the cache read 6,622 chunks back for 89
-// written; least recently used over 8, 316 (over 16, 274: not worth 512 KiB more, which would make the
-// memory of a longer trace grow). Each goroutine reading records (EachRange) has its own.
+// chunks apart, up to some 30. Indexed by chunk number modulo 8, the cache made diagnose read 6,622
+// chunks back for 89 written on the small-packet benchmark capture (strace -c); least recently used over
+// 8, 320 (over 16, 278: not worth 512 KiB more, which would make the memory of a longer trace grow).
+// Each goroutine reading records at the end (ConvReader) has its own.
 type chunkCache struct {
 	e [doneCache]struct {
 		chunk int // 1 + the chunk's index, or 0
@@ -478,11 +479,16 @@ func (t *TCPStreams) revive(h uint64, k convKey) *tcpConv {
 
 // record returns the record of stream s, live or from the store (decoded into tmp).
 func (t *TCPStreams) record(s uint32, tmp *tcpConv) *tcpConv {
+	return t.recordWith(s, tmp, &t.done.cache)
+}
+
+// recordWith is record reading spilled chunks through cc (see doneStore.getWith).
+func (t *TCPStreams) recordWith(s uint32, tmp *tcpConv, cc *chunkCache) *tcpConv {
 	if c := t.all.conv(s); c != nil {
 		return c
 	}
 	tmp.stream = s
-	t.done.get(t.all.off(s), tmp)
+	t.done.getWith(t.all.off(s), tmp, cc)
 	return tmp
 }
 

@@ -85,9 +85,9 @@ const (
 
 // HTTPStreams is the HTTP analyzer. It is fed every packet in capture order after TCPStreams.
 type HTTPStreams struct {
-	streams     httpTable
+	streams     slotTable[*httpStream]  // the streams in progress
 	held        int64                   // bytes held in reassembly buffers
-	servers     portTable               // server port of streams with a handshake and no state yet
+	servers     slotTable[uint16]       // server port of streams with a handshake and no state yet
 	opBudget    reassembly.Budget       // out-of-order bytes the operations view buffers, over all streams
 	opTimes     recycle.Pool[frameTime] // arrays of the operations views' frame times (opStream.times)
 	opHeads     recycle.Pool[byte]      // arrays of the operations views' message heads (opDir.head)
@@ -250,7 +250,7 @@ func (h *HTTPStreams) stream(s *httpStream, id uint32, src, dst []byte, sp, dp u
 		for d := range s.dirs {
 			s.dirs[d].total = -1
 		}
-		h.streams.set(s)
+		h.streams.set(id, s)
 	}
 	if a == s.srcAddr && sp == s.srcPort {
 		return s, 0
@@ -347,7 +347,7 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 	sp, dp, seq, flags, reported := c.SrcPort, c.DstPort, c.RawSeq, c.Flags, int(c.PayloadLen)
 	s := h.last
 	if s == nil || s.id != c.Stream {
-		s = h.streams.get(c.Stream)
+		s, _ = h.streams.get(c.Stream)
 	}
 	if s == nil {
 		// A stream has no state until it carries data: only the server port its handshake names is
@@ -999,7 +999,8 @@ func (h *HTTPStreams) Close() {
 	ids := h.streams.ids(make([]uint32, 0, h.streams.len()))
 	slices.Sort(ids)
 	for _, id := range ids {
-		h.finish(h.streams.get(id))
+		s, _ := h.streams.get(id)
+		h.finish(s)
 	}
 	h.streams.clear()
 	h.last = nil

@@ -325,7 +325,7 @@ func TestHTTPHostileStreamsStayBounded(t *testing.T) {
 	}
 	c3.data(0, b.String(), 60000)
 	for _, id := range c3.http.streams.ids(nil) {
-		if s := c3.http.streams.get(id); len(s.pending) > httpMaxPending {
+		if s, _ := c3.http.streams.get(id); len(s.pending) > httpMaxPending {
 			t.Errorf("%d requests pending, bound %d", len(s.pending), httpMaxPending)
 		}
 	}
@@ -404,22 +404,23 @@ func TestHTTPRecoveredFromRetransmission(t *testing.T) {
 // TestHTTPTable: streams whose numbers share a slot (8192 apart) are found, forgotten and listed like
 // the others.
 func TestHTTPTable(t *testing.T) {
-	var tab httpTable
+	var tab slotTable[*httpStream]
+	get := func(id uint32) *httpStream { s, _ := tab.get(id); return s }
 	ids := []uint32{0, 8192, 16384, 1, 8193, 5000}
 	for _, id := range ids {
-		tab.set(&httpStream{id: id})
+		tab.set(id, &httpStream{id: id})
 	}
 	for _, id := range ids {
-		if s := tab.get(id); s == nil || s.id != id {
+		if s := get(id); s == nil || s.id != id {
 			t.Fatalf("stream %d not found", id)
 		}
 	}
-	if tab.get(2) != nil || tab.get(24576) != nil || tab.len() != len(ids) {
+	if get(2) != nil || get(24576) != nil || tab.len() != len(ids) {
 		t.Fatalf("found what was not set, or len %d", tab.len())
 	}
 	tab.del(0) // the slot's holder: the others sharing it stay
 	tab.del(8193)
-	if tab.get(0) != nil || tab.get(8193) != nil || tab.get(8192) == nil || tab.get(16384) == nil || tab.get(1) == nil {
+	if get(0) != nil || get(8193) != nil || get(8192) == nil || get(16384) == nil || get(1) == nil {
 		t.Fatal("del forgot the wrong stream")
 	}
 	got := tab.ids(nil)
@@ -427,19 +428,19 @@ func TestHTTPTable(t *testing.T) {
 	if want := []uint32{1, 5000, 8192, 16384}; !slices.Equal(got, want) || tab.len() != 4 {
 		t.Fatalf("ids %v (len %d), want %v", got, tab.len(), want)
 	}
-	tab.set(&httpStream{id: 0}) // the slot is free again
-	if tab.slots[0] == nil || tab.slots[0].id != 0 {
+	tab.set(0, &httpStream{id: 0}) // the slot is free again
+	if tab.slots[0].v == nil || tab.slots[0].v.id != 0 {
 		t.Fatal("a freed slot was not reused")
 	}
 	tab.clear()
-	if tab.len() != 0 || tab.get(8192) != nil {
+	if tab.len() != 0 || get(8192) != nil {
 		t.Fatal("clear left streams")
 	}
 }
 
 // TestPortTable: server ports of streams that share a slot are kept apart.
 func TestPortTable(t *testing.T) {
-	var tab portTable
+	var tab slotTable[uint16]
 	tab.set(3, 80)
 	tab.set(3+httpSlots, 8080)
 	tab.set(3, 81) // replaced

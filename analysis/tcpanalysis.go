@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"github.com/wirelens/wirelens/dissect"
+	"github.com/wirelens/wirelens/internal/recycle"
 )
 
 // Wireshark's TCP sequence analysis, with the behaviour of tshark 4.0 (../shared/spec/tcp-http-analysis.md
@@ -61,7 +62,7 @@ func ltSeq(a, b uint32) bool { return int32(a-b) < 0 }
 func leSeq(a, b uint32) bool { return int32(a-b) <= 0 }
 
 // analyzeSegment runs the rules for one segment from fwd to rev and fills a.
-func analyzeSegment(c *tcpConv, fwdDir, revDir *tcpDir, s *segment, a *dissect.TCPAnalysis) {
+func analyzeSegment(c *tcpConv, fwdDir, revDir *tcpDir, s *segment, a *dissect.TCPAnalysis, segs *recycle.Pool[unacked]) {
 	fwd, rev := &fwdDir.seq, &revDir.seq
 	if s.has(dissect.TCPAck) {
 		rev.bifOff = false
@@ -107,7 +108,7 @@ func analyzeSegment(c *tcpConv, fwdDir, revDir *tcpDir, s *segment, a *dissect.T
 		a.Flags |= dissect.TCPAAckLostPacket
 	}
 	retransmissionFamily(c, fwd, rev, s, a)
-	updateState(fwdDir, s, a)
+	updateState(fwdDir, s, a, segs)
 	acksFrame(rev, s, a)
 	bytesInFlight(fwd, rev, s, a)
 	initialRTT(c, s, a)
@@ -268,9 +269,10 @@ func outOfOrder(c *tcpConv, fwd *seqState, s *segment) bool {
 	return t < thres && fwd.nextseq != end
 }
 
-// updateState records the segment: it joins the unacknowledged list, advances nextseq (not for a zero
-// window probe) and the end of contiguous data, and stores its ack, window and verdicts.
-func updateState(fwdDir *tcpDir, s *segment, a *dissect.TCPAnalysis) {
+// updateState records the segment: it joins the unacknowledged list (grown through segs, whose arrays
+// are reused), advances nextseq (not for a zero window probe) and the end of contiguous data, and stores
+// its ack, window and verdicts.
+func updateState(fwdDir *tcpDir, s *segment, a *dissect.TCPAnalysis, segs *recycle.Pool[unacked]) {
 	fwd := &fwdDir.seq
 	nextseq := s.seq + s.len
 	if s.len > 0 || s.has(dissect.TCPSyn|dissect.TCPFin) {
@@ -278,7 +280,7 @@ func updateState(fwdDir *tcpDir, s *segment, a *dissect.TCPAnalysis) {
 			nextseq++
 		}
 		if len(fwd.segs) < maxUnacked {
-			fwd.segs = append(fwd.segs, unacked{frame: s.frame, seq: s.seq, nextseq: nextseq, time: s.time})
+			fwd.segs = append(segs.Grow(fwd.segs, 1), unacked{frame: s.frame, seq: s.seq, nextseq: nextseq, time: s.time})
 		}
 	}
 	zwp := a.Flags&dissect.TCPAZeroWindowProbe != 0

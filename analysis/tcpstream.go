@@ -256,11 +256,7 @@ func (t *TCPStreams) observeSeg(p *dissect.Packet, l *dissect.Layer, s *TCPSeg) 
 	if reused {
 		a.Flags |= dissect.TCPAReusedPorts
 	}
-	if (payLen > 0 || flags&(dissect.TCPSyn|dissect.TCPFin) != 0) && len(fwd.seq.segs) < maxUnacked {
-		// The segment joins the unacknowledged list (updateState): its room comes from the pool.
-		fwd.seq.segs = t.segs.Grow(fwd.seq.segs, 1)
-	}
-	analyzeSegment(c, fwd, rev, &seg, a)
+	analyzeSegment(c, fwd, rev, &seg, a, &t.segs)
 	fwd.seq.sacked = s.sacked
 	c.rec.observe(p, &fwd.seq, side, &seg, a)
 	if c.rec.finSeen != [2]bool{} || c.rec.rstSeen != [2]bool{} {
