@@ -751,6 +751,7 @@ func (h *HTTPStreams) message(p *dissect.Packet, s *httpStream, side int, msg []
 		info = &dissect.HTTPInfo{}
 	}
 	info.Type = st.Type
+	info.KeepCodes(&st, len(msg))
 	info.Reassembled = reassembled
 	info.BodyLen = length - min(st.Hdr, length)
 	if st.Aborted {

@@ -38,6 +38,22 @@ type HTTPInfo struct {
 	Reassembled   bool // the message spans several segments
 	BodyLen       int  // bytes of body in the message
 	Truncated     bool // the message was cut short (snapshot length or end of stream)
+	// respCode is the value of http.response.code when the head has exactly one line that gives it
+	// (codeKnown; see KeepCodes), so that a filter on it does not read the head's lines again.
+	respCode  uint16
+	codeKnown bool
+	noCode    bool // the head has no line that gives http.response.code (with codeKnown)
+}
+
+// KeepCodes keeps in i what dissecting the message's head found out about http.response.code, for its
+// getter: a filter such as http.response.code >= 400 reads it on every HTTP layer, and walking the
+// head's lines again cost more than the rest of the filter. msgLen is the length of the message the
+// layer holds: a head longer than that, or with several response lines (rare), is walked as before.
+func (i *HTTPInfo) KeepCodes(st *HTTPStep, msgLen int) {
+	if !st.codesKnown || st.codes > 1 || st.Hdr > msgLen {
+		return
+	}
+	i.codeKnown, i.noCode, i.respCode = true, st.codes == 0, uint16(st.firstCode)
 }
 
 // AddHTTP attaches an HTTP message to the packet: msg holds the message from its first byte (a leading
@@ -357,6 +373,12 @@ func httpStartGetter(part int) getter {
 
 func httpCodeGetter() getter {
 	return multiGetter(ProtoHTTP, func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value {
+		if i := &p.HTTP[l.Aux]; i.codeKnown {
+			if i.noCode {
+				return dst
+			}
+			return append(dst, field.Value{U: uint64(i.respCode)})
+		}
 		for w := newHTTPLines(b, int(l.Hdr)); w.next(); {
 			if ln := &w.ln; ln.kind == httpLineStart && ln.typ == HTTPResponse {
 				if _, ok := httpStartPart(ln.line, ln.typ, httpPartCode); ok {

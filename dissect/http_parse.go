@@ -71,6 +71,11 @@ type HTTPStep struct {
 	// BodyStart is, with a desegmentation request, the offset where the message's body starts once its
 	// head is complete; 0 while the head is not complete.
 	BodyStart int
+	// codes counts the head's response lines that give http.response.code (the getter's test), and
+	// firstCode is the first one's; codesKnown says the head was read to its end (see HTTPInfo.KeepCodes).
+	codes      int
+	firstCode  int
+	codesKnown bool
 }
 
 // HTTPNeed is the desegmentation request left by DissectHTTPPDUs: the message at Off needs Need more
@@ -509,6 +514,12 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 			} else {
 				code = httpResponseCode(line)
 				st.Code = code
+				if _, ok := httpStartPart(line, t, httpPartCode); ok {
+					if r.codes == 0 {
+						r.firstCode = code
+					}
+					r.codes++
+				}
 			}
 			off = next
 			continue
@@ -553,6 +564,7 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 	r.Type = msgType
 	r.Hdr = off - orig
 	r.Code = code
+	r.codesKnown = true
 	if !r.Layer {
 		return r
 	}

@@ -243,3 +243,42 @@ func FuzzHTTPStartLine(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHTTPCodeKept: the value of http.response.code that KeepCodes keeps from dissecting a message is
+// the one the getter reads by walking the layer's head lines, for every message DissectHTTPPDUs finds
+// in arbitrary bytes (several messages, leading CRLFs, more than one response line, cut heads).
+func FuzzHTTPCodeKept(f *testing.F) {
+	for _, s := range []string{
+		"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nHTTP/1.1 500 Bad\r\n\r\n",
+		"\r\nHTTP/1.0 302 Found\r\nLocation: /x\r\n\r\nHTTP/1.1 20x Odd\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\nHTTP/1.1 301 Moved\r\nX: y\r\nno colon\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n",
+		"ICY 200 OK\r\n\r\n", "HTTP/1.1 2000\r\n\r\n", "HTTP/1.1 20\r\n\r\n",
+	} {
+		f.Add([]byte(s), uint8(0))
+		f.Add([]byte(s), uint8(3))
+	}
+	codes := field.Lookup("http.response.code").ID
+	f.Fuzz(func(t *testing.T, data []byte, flags uint8) {
+		var st HTTPConvState
+		st.SeenRequest = flags&4 != 0
+		var kept, walked Packet
+		DissectHTTPPDUs(&st, data, len(data), len(data), flags&1 != 0, flags&2 != 0, func(start int, s HTTPStep) {
+			end := len(data)
+			if s.Len >= 0 {
+				end = min(start+s.Len, len(data))
+			}
+			msg := data[start:end:end]
+			if info := kept.AddHTTP(msg, s.Hdr); info != nil {
+				info.KeepCodes(&s, len(msg))
+			}
+			walked.AddHTTP(msg, s.Hdr)
+		})
+		got := kept.AppendField(nil, codes, ',')
+		want := walked.AppendField(nil, codes, ',')
+		if string(got) != string(want) {
+			t.Fatalf("%q: http.response.code kept %q, walked %q", data, got, want)
+		}
+	})
+}

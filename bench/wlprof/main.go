@@ -14,6 +14,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 
 	"github.com/wirelens/wirelens/internal/cli"
 )
@@ -21,9 +22,10 @@ import (
 func main() {
 	cpu := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	mem := flag.String("memprofile", "", "write a heap profile (in use at the end) to this file")
+	exec := flag.String("trace", "", "write an execution trace (go tool trace: goroutines on each core over time) to this file")
 	memRate := flag.Int("memprofilerate", 0, "with -memprofile: sample one allocation per this many bytes (0: Go's default, 512 KiB)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: wlprof [-cpuprofile F] [-memprofile F] WIRELENS-ARGS...")
+		fmt.Fprintln(os.Stderr, "usage: wlprof [-cpuprofile F] [-memprofile F] [-trace F] WIRELENS-ARGS...")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -41,9 +43,22 @@ func main() {
 			os.Exit(2)
 		}
 	}
+	if *exec != "" {
+		f, err := os.Create(*exec)
+		if err == nil {
+			err = trace.Start(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "wlprof:", err)
+			os.Exit(2)
+		}
+	}
 	code := cli.Main(flag.Args(), io.Discard, os.Stderr)
 	if *cpu != "" {
 		pprof.StopCPUProfile()
+	}
+	if *exec != "" {
+		trace.Stop()
 	}
 	if *mem != "" {
 		runtime.GC()
