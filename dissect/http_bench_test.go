@@ -30,3 +30,20 @@ func TestParseHTTPHeadNoAlloc(t *testing.T) {
 		t.Errorf("parsed %+v", h)
 	}
 }
+
+// BenchmarkDissectHTTP dissects a request and its response as tshark's view of HTTP does for every
+// message (desegmentation check, then the head's lines): it must not allocate.
+func BenchmarkDissectHTTP(b *testing.B) {
+	req := []byte("GET /t HTTP/1.1\r\nHost: 10.99.0.2\r\nUser-Agent: Go-http-client/1.1\r\nConnection: close\r\nAccept-Encoding: gzip\r\n\r\n")
+	resp := []byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+	b.ReportAllocs()
+	var st HTTPConvState
+	var r HTTPStep
+	for b.Loop() {
+		r = DissectHTTP(&st, req, 0, len(req), false, true)
+		r = DissectHTTP(&st, resp, 0, len(resp), false, true)
+	}
+	if r.Code != 200 || r.Len != len(resp) {
+		b.Fatalf("dissected %+v", r)
+	}
+}
