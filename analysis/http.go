@@ -98,7 +98,8 @@ type HTTPStreams struct {
 	freeStreams pool[httpStream]        // finished streams, for reuse (newStream)
 	// OnOperation, if set, is called with each finished operation (a response arrived, or at Close a
 	// request left without one). The operation is valid only during the call (it is reused): copy it
-	// to keep it.
+	// to keep it. Without it the operations view still runs, for its diagnostics, but fills in only
+	// what they need (frames, times, method, status, notes), not the addresses and header strings.
 	OnOperation func(op *HTTPOperation)
 	// Slow is the response time above which a response gets a "slow" diagnostic (default 1 s).
 	Slow int64
@@ -844,11 +845,13 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 	case dissect.HTTPRequest:
 		h.Requests++
 		op := h.newOp()
-		*op = HTTPOperation{
-			Stream: int(s.id), ReqFrame: frame, ReqTime: now,
-			Client: s.addr(h, side), Server: s.addr(h, 1-side),
-			Method: h.str(hd.Method), Host: h.str(hd.Host), URI: string(hd.URI), Version: h.str(hd.Version),
-			UserAgent: h.str(hd.UserAgent), Auth: h.str(authScheme(hd.Authorization)),
+		*op = HTTPOperation{Stream: int(s.id), ReqFrame: frame, ReqTime: now, Method: h.str(hd.Method)}
+		if h.OnOperation != nil {
+			// What only the operation's reader needs (without one, as for list, the operations view
+			// still gives its diagnostics, and this work is saved).
+			op.Client, op.Server = s.addr(h, side), s.addr(h, 1-side)
+			op.Host, op.URI, op.Version = h.str(hd.Host), string(hd.URI), h.str(hd.Version)
+			op.UserAgent, op.Auth = h.str(hd.UserAgent), h.str(authScheme(hd.Authorization))
 		}
 		if gapped {
 			op.Notes = "request body partly not captured"
@@ -881,18 +884,23 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 			op = s.popPending()
 		} else {
 			op = h.newOp()
-			*op = HTTPOperation{Stream: int(s.id), Client: s.addr(h, 1-side), Server: s.addr(h, side), Notes: "no request"}
+			*op = HTTPOperation{Stream: int(s.id), Notes: "no request"}
+			if h.OnOperation != nil {
+				op.Client, op.Server = s.addr(h, 1-side), s.addr(h, side)
+			}
 			diag(dissect.Diag{Code: dissect.DiagHTTPNoRequest})
 		}
 		op.RespFrame, op.RespTime = frame, now
-		op.Status, op.Phrase = hd.Code, h.str(hd.Phrase)
-		if op.Version == "" {
-			op.Version = h.str(hd.Version)
-		}
-		op.BodyLen = body
-		op.ServerHeader, op.Location, op.ContentType = h.str(hd.Server), string(hd.Location), h.str(hd.ContentType)
-		if op.Auth == "" {
-			op.Auth = h.str(authScheme(hd.Authenticate))
+		op.Status, op.BodyLen = hd.Code, body
+		if h.OnOperation != nil {
+			op.Phrase = h.str(hd.Phrase)
+			if op.Version == "" {
+				op.Version = h.str(hd.Version)
+			}
+			op.ServerHeader, op.Location, op.ContentType = h.str(hd.Server), string(hd.Location), h.str(hd.ContentType)
+			if op.Auth == "" {
+				op.Auth = h.str(authScheme(hd.Authenticate))
+			}
 		}
 		if gapped {
 			op.Notes = joinNotes(op.Notes, "response body partly not captured")

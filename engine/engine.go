@@ -132,12 +132,15 @@ func open(path string, o Options) (*Trace, error) {
 	t.noHTTP = o.NoHTTP
 	t.early = !o.NoHTTP
 	t.http.NoFields = o.NoHTTPFields
-	t.http.OnOperation = func(op *analysis.HTTPOperation) {
-		if o.OnHTTP != nil {
-			o.OnHTTP(op)
-		}
-		if !o.NoHTTPOperations {
-			t.ops = append(t.ops, *op)
+	if o.OnHTTP != nil || !o.NoHTTPOperations {
+		// Without a reader of the operations (list), the HTTP analysis leaves out their strings.
+		t.http.OnOperation = func(op *analysis.HTTPOperation) {
+			if o.OnHTTP != nil {
+				o.OnHTTP(op)
+			}
+			if !o.NoHTTPOperations {
+				t.ops = append(t.ops, *op)
+			}
 		}
 	}
 	return t, nil
