@@ -230,7 +230,7 @@ func (d *DNSPairing) message(p *dissect.Packet, i int, m *dissect.DNSMessage) {
 	if t != nil && m.Questions {
 		t.multi = m.ZoneTransfer // zoneTransferMark
 	}
-	p.DNS.Add(x)
+	p.AddDNSPair(x)
 	if x.Shown && (x.Kind == dissect.DNSPairRetransQuery || x.Kind == dissect.DNSPairRetransResponse) {
 		code := dissect.DiagDNSRetransQuery
 		if resp {

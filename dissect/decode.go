@@ -130,10 +130,17 @@ func (d *Decoder) DecodeTo(f *capture.Frame, p *Packet) {
 	p.Interface = f.Interface
 	if f.Comment != nil {
 		p.Comment = f.Comment
+		p.rare |= rareComment
 	}
 	p.Data = f.Data
-	if f.Event != p.Event || f.Process != p.Process || f.ProcessID != p.ProcessID { // see reset
+	// The frame's metadata (Windows traces) are written when they are set, or were for the frame before
+	// (see reset).
+	if f.Event != nil || f.Process != "" || f.ProcessID != 0 {
 		p.Event, p.Process, p.ProcessID = f.Event, f.Process, f.ProcessID
+		p.rare |= rareEvent
+	} else if p.rare&rareEvent != 0 {
+		p.Event, p.Process, p.ProcessID = nil, "", 0
+		p.rare &^= rareEvent
 	}
 	if f.Event != nil {
 		end := 0
@@ -195,6 +202,7 @@ func (p *Packet) push(pr Proto, off, hdr, end int, flags uint8) *Layer {
 func (p *Packet) malformed(pr Proto, reason string) {
 	if p.Bad.Proto == ProtoNone && !p.quoted {
 		p.Bad = Malformed{Proto: pr, Reason: reason}
+		p.rare |= rareBad
 	}
 }
 

@@ -42,8 +42,9 @@ type DNSPairs struct {
 	P [MaxLayers]DNSPair
 }
 
-// Add records the result of one message (beyond MaxLayers they are dropped; a frame has no more layers).
-func (d *DNSPairs) Add(x DNSPair) {
+// add records the result of one message (beyond MaxLayers they are dropped; a frame has no more layers).
+// Packet.AddDNSPair calls it.
+func (d *DNSPairs) add(x DNSPair) {
 	if d.N < len(d.P) {
 		d.P[d.N] = x
 		d.N++

@@ -90,7 +90,7 @@ func TestDNSPairFields(t *testing.T) {
 			p := decodeOne(capture.LinkTypeEthernet, dnsUDPFrame(msg))
 			x := tc.pair
 			x.Layer = uint8(p.N - 1)
-			p.DNS.Add(x)
+			p.AddDNSPair(x)
 			checkFields(t, p, tc.fields)
 			var got []string
 			for _, n := range p.Tree() {

@@ -201,6 +201,7 @@ func decodeIPv4(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto,
 	if fo&0x3fff != 0 && flags&layerInError == 0 {
 		// A fragment: its payload is kept until the datagram is complete.
 		p.Frag.IsFragment = true
+		p.rare |= rareFrag
 		key := fragKey{v6: false, id: uint32(binary.BigEndian.Uint16(b[4:])), proto: proto}
 		copy(key.src[:], b[12:16])
 		copy(key.dst[:], b[16:20])
@@ -210,6 +211,7 @@ func decodeIPv4(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto,
 			return ProtoNone, 0
 		}
 		p.Frag.Reassembled = true
+		p.rare |= rareFrag
 		p.Frag.Count = d.defrag.lastCount
 		p.Frag.Length = len(whole)
 		p.reasm = whole

@@ -158,6 +158,7 @@ func decodeIPv6(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto,
 		fo := binary.BigEndian.Uint16(fh[2:])
 		if fo&0xfff9 != 0 { // an offset or the M flag: a real fragment (an atomic fragment is not)
 			p.Frag.IsFragment = true
+			p.rare |= rareFrag
 			key := fragKey{v6: true, id: binary.BigEndian.Uint32(fh[4:]), proto: nh}
 			copy(key.src[:], buf[off+8:off+24])
 			copy(key.dst[:], buf[off+24:off+40])
@@ -168,6 +169,7 @@ func decodeIPv6(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto,
 				return ProtoNone, 0
 			}
 			p.Frag.Reassembled = true
+			p.rare |= rareFrag
 			p.Frag.Count = d.defrag.lastCount
 			p.Frag.Length = len(whole)
 			p.reasm = whole

@@ -126,7 +126,10 @@ type Packet struct {
 	Interface int
 
 	Data []byte // the captured bytes
-	N    int    // number of layers in Layers
+	// rare says which of the fields nearly always empty (rareBad, …) a frame set, so that reset empties
+	// just those and reads none of them (see reset).
+	rare uint8
+	N    int // number of layers in Layers
 	nTCP int
 	nUDP int
 	// nHTTP counts the HTTP layers (HTTP, app), nDiag the diagnostics, nscr the scratch bytes in use.
@@ -227,35 +230,54 @@ func (p *Packet) Top() *Layer {
 	return &p.Layers[p.N-1]
 }
 
-// reset empties the packet for the next frame. Fields that are nearly always empty already are written
-// only when they are not: a Packet was last used on another core (the analysis stages of the engine's
-// pipeline), and a write to one of its cache lines has to take the line from that core's cache, where a
-// read of a line nobody else wrote finds it in shared cache (DNS.N and the frame's metadata lie on lines
-// of their own).
+// The fields nearly always empty, as bits of Packet.rare: each is set where its field is written.
+const (
+	rareBad     = 1 << iota // Bad
+	rareFrag                // Frag and reasm
+	rareDNS                 // DNS (AddDNSPair)
+	rareComment             // Comment
+	rareEvent               // Event, Process, ProcessID
+)
+
+// reset empties the packet for the next frame. The fields nearly always empty are emptied only when
+// this frame's rare bits say they were set, so that they are neither read nor written otherwise: a
+// Packet was last used on another core (the analysis stages of the engine's pipeline), and each cache
+// line the decoder touches has to come from that core's cache. The rarely used fields lie on lines of
+// their own (DNS.N, Bad and Frag, Comment and the frame's metadata, reasm), which reading them to see
+// whether they were set, as reset did, took from the other core for every frame.
 func (p *Packet) reset() {
 	p.N = 0
 	p.nTCP = 0
 	p.nUDP = 0
-	if p.DNS.N != 0 {
-		p.DNS.N = 0
+	if r := p.rare; r != 0 {
+		if r&rareDNS != 0 {
+			p.DNS.N = 0
+		}
+		if r&rareBad != 0 {
+			p.Bad = Malformed{}
+		}
+		if r&rareFrag != 0 {
+			p.Frag = FragInfo{}
+			p.reasm = nil
+		}
+		if r&rareComment != 0 {
+			p.Comment = nil
+		}
+		p.rare = r & rareEvent // the frame's metadata are compared with the next frame's (DecodeTo)
 	}
-	if p.Bad != (Malformed{}) {
-		p.Bad = Malformed{}
-	}
-	p.reasm = nil
 	p.curBuf = 0
-	if p.Frag != (FragInfo{}) {
-		p.Frag = FragInfo{}
-	}
 	p.nscr = 0
 	p.nDiag = 0
 	for i := 0; i < p.nHTTP; i++ {
 		p.app[i] = nil
 	}
 	p.nHTTP = 0
-	if p.Comment != nil {
-		p.Comment = nil
-	}
+}
+
+// AddDNSPair records the DNS pairing of one message of the frame (package analysis).
+func (p *Packet) AddDNSPair(x DNSPair) {
+	p.rare |= rareDNS
+	p.DNS.add(x)
 }
 
 // scratchSize is the size of a packet's scratch space.
@@ -290,7 +312,7 @@ func (p *Packet) ReleaseMessages() {
 // packet at the copy, so that the packet stays valid after the Decoder decodes further frames. It returns
 // the buffer to pass again next time.
 func (p *Packet) KeepReassembled(buf []byte) []byte {
-	if p.reasm == nil {
+	if p.rare&rareFrag == 0 || p.reasm == nil { // the rare bit first: reasm lies on a line of its own
 		return buf
 	}
 	buf = append(buf[:0], p.reasm...)
