@@ -156,7 +156,7 @@ func (p *Packet) AddDiag(d Diag) {
 
 // Diags returns the packet's diagnostics, the malformed-packet one first.
 func (p *Packet) Diags() []Diag {
-	if p.Bad.Proto != ProtoNone && (p.nDiag == 0 || p.diags[0].Code != DiagMalformed) && p.nDiag < maxDiags {
+	if p.IsMalformed() && (p.nDiag == 0 || p.diags[0].Code != DiagMalformed) && p.nDiag < maxDiags {
 		copy(p.diags[1:p.nDiag+1], p.diags[:p.nDiag])
 		p.diags[0] = Diag{Code: DiagMalformed}
 		p.nDiag++

@@ -444,4 +444,7 @@ func processTree(p *Packet, t *Tree, n *Node) {
 
 // Repeated reports whether the packet is a PktMon packet already logged at another component of the
 // stack (capture.EventInfo.Repeat): the same packet, not a retransmission. Analyzers leave it alone.
-func (p *Packet) Repeated() bool { return p.Event != nil && p.Event.Repeat }
+func (p *Packet) Repeated() bool {
+	// The rare bit first: Event lies on a cache line that every frame would otherwise read.
+	return p.rare&rareEvent != 0 && p.Event != nil && p.Event.Repeat
+}

@@ -104,7 +104,7 @@ func subslice(buf, b []byte) (int, bool) {
 }
 
 // HTTPLayers returns the number of HTTP messages attached to the packet.
-func (p *Packet) HTTPLayers() int { return p.nHTTP }
+func (p *Packet) HTTPLayers() int { return int(p.nHTTP) }
 
 var (
 	fHTTP         = reg(field.Info{Abbrev: "http", Name: "Hypertext Transfer Protocol", Type: field.Protocol}, presence(ProtoHTTP))

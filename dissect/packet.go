@@ -126,23 +126,29 @@ type Packet struct {
 	Interface int
 
 	Data []byte // the captured bytes
+	N    int    // number of layers in Layers
+	nTCP int32
+	nUDP int32
+	// nHTTP counts the HTTP layers (HTTP, app), nDiag the diagnostics, nscr the scratch bytes in use.
+	nHTTP int32
+	nDiag int32
+	nscr  int32
 	// rare says which of the fields nearly always empty (rareBad, …) a frame set, so that reset empties
 	// just those and reads none of them (see reset).
 	rare uint8
-	N    int // number of layers in Layers
-	nTCP int
-	nUDP int
-	// nHTTP counts the HTTP layers (HTTP, app), nDiag the diagnostics, nscr the scratch bytes in use.
-	nHTTP int
-	nDiag int
-	nscr  int
-	Bad   Malformed // Bad.Proto != ProtoNone when a layer was malformed
-	// Fragment describes IP fragmentation seen in this frame.
-	Frag   FragInfo
+	_    [11]byte // Layers starts on a cache line (see the size check in packet_test.go)
+
+	// Layers, the first TCP header's conversation data and the fields above are what every frame
+	// touches: with the padding below, a frame's decoding and analysis touch five cache lines of it
+	// (the fields above, the first layers, TCP[0]).
 	Layers [MaxLayers]Layer
 
 	// TCP holds conversation data for each TCP layer, indexed by Layer.Aux.
 	TCP [4]TCPConv
+
+	Bad Malformed // Bad.Proto != ProtoNone when a layer was malformed (see IsMalformed)
+	// Fragment describes IP fragmentation seen in this frame.
+	Frag FragInfo
 	// UDP holds conversation data for each UDP layer, indexed by Layer.Aux.
 	UDP [4]UDPConv
 	// DNS holds the query/response pairing of each DNS message (package analysis, dns_pairing.go).
@@ -166,7 +172,16 @@ type Packet struct {
 	// names), reused per packet; made on first use, so that the many frames that never need it stay
 	// small (a Packet is kept per slot of the engine's batches).
 	scratch *[scratchSize]byte
+	_       [packetPad]byte
 }
+
+// packetPad makes a Packet a whole number of cache lines long, so that in an array of them (the engine's
+// batches) each starts on a line boundary and its fields lie on the same lines as in the first.
+const packetPad = 40
+
+// IsMalformed reports whether a layer of the frame was malformed (Bad is set): it reads the rare bits,
+// on a cache line every frame touches, not Bad.
+func (p *Packet) IsMalformed() bool { return p.rare&rareBad != 0 }
 
 // FragInfo tells whether this frame is an IP fragment and whether it completed a datagram.
 type FragInfo struct {
@@ -268,7 +283,7 @@ func (p *Packet) reset() {
 	p.curBuf = 0
 	p.nscr = 0
 	p.nDiag = 0
-	for i := 0; i < p.nHTTP; i++ {
+	for i := int32(0); i < p.nHTTP; i++ {
 		p.app[i] = nil
 	}
 	p.nHTTP = 0
@@ -285,14 +300,15 @@ const scratchSize = 4096
 
 // alloc returns n bytes of the packet's scratch space, or nil if it is exhausted.
 func (p *Packet) alloc(n int) []byte {
-	if p.nscr+n > scratchSize {
+	at := int(p.nscr)
+	if at+n > scratchSize {
 		return nil
 	}
 	if p.scratch == nil {
 		p.scratch = new([scratchSize]byte)
 	}
-	b := p.scratch[p.nscr : p.nscr+n : p.nscr+n]
-	p.nscr += n
+	b := p.scratch[at : at+n : at+n]
+	p.nscr = int32(at + n)
 	return b
 }
 
@@ -303,7 +319,7 @@ func (p *Packet) Reassembled() []byte { return p.reasm }
 // so that a packet waiting in a pipeline for its slot to be reused does not keep a large reassembled
 // message alive. The packet must not be read afterwards.
 func (p *Packet) ReleaseMessages() {
-	for i := 0; i < p.nHTTP; i++ {
+	for i := int32(0); i < p.nHTTP; i++ {
 		p.app[i] = nil
 	}
 }

@@ -317,7 +317,7 @@ func (p *Packet) tcpWindow(l *Layer, h []byte) uint32 {
 func decodeTCP(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto, int) {
 	b := buf[off:]
 	inErr := flags&layerInError != 0
-	if p.nTCP == len(p.TCP) {
+	if int(p.nTCP) == len(p.TCP) {
 		p.pushData(buf, off, flags)
 		return ProtoNone, 0
 	}

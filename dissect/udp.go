@@ -44,7 +44,7 @@ var (
 func decodeUDP(d *Decoder, p *Packet, buf []byte, off int, flags uint8) (Proto, int) {
 	b := buf[off:]
 	inErr := flags&layerInError != 0
-	if p.nUDP == len(p.UDP) {
+	if int(p.nUDP) == len(p.UDP) {
 		p.pushData(buf, off, flags)
 		return ProtoNone, 0
 	}

@@ -60,7 +60,7 @@ func diagnoseCmd(g *globals) *cobra.Command {
 				if !sel.observe(p) {
 					continue
 				}
-				if p.Bad.Reason != "" {
+				if p.IsMalformed() {
 					facts.Malformed = append(facts.Malformed, uint32(p.Num))
 				}
 			}

@@ -93,7 +93,7 @@ func (tr *trace) build(ctx context.Context, t *engine.Trace) {
 			break
 		}
 		facts.Frames++
-		if p.Bad.Reason != "" {
+		if p.IsMalformed() {
 			facts.Malformed = append(facts.Malformed, uint32(p.Num))
 		}
 		src = p.AppendSource(src[:0])
