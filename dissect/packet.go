@@ -278,7 +278,7 @@ func (p *Packet) reset() {
 		if r&rareComment != 0 {
 			p.Comment = nil
 		}
-		p.rare = r & rareEvent // the frame's metadata are compared with the next frame's (DecodeTo)
+		p.rare = r & rareEvent // the metadata stay until DecodeTo meets a frame without them
 	}
 	p.curBuf = 0
 	p.nscr = 0
