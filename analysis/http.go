@@ -57,6 +57,11 @@ type HTTPOperation struct {
 	Chain int
 	// Notes says what is unusual: "no response", "no request", "cut short".
 	Notes string
+
+	// reqHead is a copy of the request's head while the request's strings wait to be made (see
+	// HTTPStreams.Wants), sent from side reqSide of the stream.
+	reqHead []byte
+	reqSide int
 }
 
 // ResponseTime returns the time from the request to the response, ns (-1 if either is missing).
@@ -101,6 +106,11 @@ type HTTPStreams struct {
 	// to keep it. Without it the operations view still runs, for its diagnostics, but fills in only
 	// what they need (frames, times, method, status, notes), not the addresses and header strings.
 	OnOperation func(op *HTTPOperation)
+	// Wants, if set with OnOperation, says whether OnOperation reads an operation's request strings
+	// (Client, Server, Host, URI, Version, UserAgent, Auth). It is asked when the operation is finished,
+	// with those left empty; the request's head is kept until then and the strings are made only for
+	// the operations it wants (diagnose's report reads them for errors, redirects and the slowest).
+	Wants func(op *HTTPOperation) bool
 	// Slow is the response time above which a response gets a "slow" diagnostic (default 1 s).
 	Slow int64
 	// NoFields skips tshark's view: no HTTP layers on the frames (no http.* fields), only the
@@ -846,12 +856,16 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 		h.Requests++
 		op := h.newOp()
 		*op = HTTPOperation{Stream: int(s.id), ReqFrame: frame, ReqTime: now, Method: h.str(hd.Method)}
-		if h.OnOperation != nil {
-			// What only the operation's reader needs (without one, as for list, the operations view
-			// still gives its diagnostics, and this work is saved).
-			op.Client, op.Server = s.addr(h, side), s.addr(h, 1-side)
-			op.Host, op.URI, op.Version = h.str(hd.Host), string(hd.URI), h.str(hd.Version)
-			op.UserAgent, op.Auth = h.str(hd.UserAgent), h.str(authScheme(hd.Authorization))
+		switch {
+		case h.OnOperation == nil:
+			// Without a reader (list) the operations view still gives its diagnostics, which need
+			// none of the strings.
+		case h.Wants != nil && len(s.ops.dirs[side].head) > 0:
+			// The head the operations view parsed hd from (its parser's, reused for the next message).
+			head := s.ops.dirs[side].head
+			op.reqHead, op.reqSide = append(h.opHeads.Grow(nil, len(head)), head...), side
+		default:
+			h.requestStrings(op, s, side, hd)
 		}
 		if gapped {
 			op.Notes = "request body partly not captured"
@@ -862,7 +876,7 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 		if len(s.pending) == httpMaxPending {
 			old := s.popPending()
 			old.Notes = joinNotes(old.Notes, "no response")
-			h.emit(old)
+			h.emit(s, old)
 		}
 		s.pending = append(s.pending, op)
 	case dissect.HTTPResponse:
@@ -926,8 +940,15 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 			// The connection now carries another protocol: the parsers stop.
 			s.opsSwitched = true
 		}
-		h.emit(op)
+		h.emit(s, op)
 	}
+}
+
+// requestStrings fills in the strings of op that its request gives (sent from side of stream s).
+func (h *HTTPStreams) requestStrings(op *HTTPOperation, s *httpStream, side int, hd *dissect.HTTPHead) {
+	op.Client, op.Server = s.addr(h, side), s.addr(h, 1-side)
+	op.Host, op.URI, op.Version = h.str(hd.Host), string(hd.URI), h.str(hd.Version)
+	op.UserAgent, op.Auth = h.str(hd.UserAgent), h.str(authScheme(hd.Authorization))
 }
 
 // httpRetrans are the verdicts tshark counts as a retransmission (TCP_A_RETRANSMISSION, which it also sets
@@ -945,10 +966,18 @@ func joinNotes(a, b string) string {
 	return a + "; " + b
 }
 
-func (h *HTTPStreams) emit(op *HTTPOperation) {
+func (h *HTTPStreams) emit(s *httpStream, op *HTTPOperation) {
 	if op.Notes == "no response" && op.ReqFrame != 0 && len(h.late[op.ReqFrame]) == 0 {
 		// One diagnostic per frame, however many requests it holds.
 		h.late[op.ReqFrame] = append(h.late[op.ReqFrame], dissect.Diag{Code: dissect.DiagHTTPNoResponse})
+	}
+	if op.reqHead != nil {
+		if h.Wants(op) {
+			hd := dissect.ParseHTTPHead(op.reqHead, len(op.reqHead))
+			h.requestStrings(op, s, op.reqSide, &hd)
+		}
+		h.opHeads.Put(op.reqHead)
+		op.reqHead = nil
 	}
 	if h.OnOperation != nil {
 		h.OnOperation(op)
@@ -1039,7 +1068,7 @@ func (h *HTTPStreams) finish(s *httpStream) {
 	}
 	for _, op := range s.pending {
 		op.Notes = joinNotes(op.Notes, "no response")
-		h.emit(op)
+		h.emit(s, op)
 	}
 	clear(s.pending)
 	s.pending = s.pending[:0] // its array serves the stream's next use (stream)

@@ -47,6 +47,20 @@ func NewHTTPReport(slow int64) *HTTPReport {
 	return &HTTPReport{byStatus: map[int]*httpStatusGroup{}, targets: map[string]bool{}, Slow: slow}
 }
 
+// Wants reports whether Add reads the request strings of op (its client and server, host, URI …), given
+// everything else about it (HTTPStreams.Wants): for an error, a response among the slowest so far, and
+// while redirects are followed. The strings of the many other operations are never made.
+func (r *HTTPReport) Wants(op *HTTPOperation) bool {
+	if op.RespFrame != 0 && op.Status >= 400 {
+		return true
+	}
+	if rt := op.ResponseTime(); rt >= 0 && (len(r.slowest) < httpReportSlowest || rt > r.slowest[len(r.slowest)-1].ResponseTime()) {
+		return true
+	}
+	return len(r.redirect) < httpReportRedirect && (op.ReqFrame != 0 && len(r.targets) > 0 ||
+		op.Status >= 300 && op.Status < 400 && op.Location != "")
+}
+
 // Add counts one finished operation.
 func (r *HTTPReport) Add(op *HTTPOperation) {
 	r.Operations++

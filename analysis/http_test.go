@@ -474,3 +474,43 @@ func TestPortTable(t *testing.T) {
 		t.Fatalf("a forgotten port came back: %d", p)
 	}
 }
+
+// TestHTTPReportWants: the report asks for an operation's request strings exactly when Add reads them:
+// for an error, a response among the five slowest so far, a redirect, and a request while a redirect's
+// target is awaited; an ordinary fast response, once five slower ones are kept, is left without.
+func TestHTTPReportWants(t *testing.T) {
+	r := NewHTTPReport(1e9)
+	op := func(status int, rt int64) *HTTPOperation {
+		return &HTTPOperation{ReqFrame: 1, RespFrame: 2, ReqTime: 0, RespTime: rt, Status: status}
+	}
+	for i := range 5 {
+		o := op(200, int64(100+i))
+		if !r.Wants(o) {
+			t.Fatalf("response %d: not wanted while fewer than five are kept", i)
+		}
+		o.Client, o.Server, o.Host, o.URI = "10.0.0.1:1000", "10.0.0.2:80", "h", "/x"
+		r.Add(o)
+	}
+	if r.Wants(op(200, 50)) {
+		t.Error("a response faster than the five kept is wanted")
+	}
+	if !r.Wants(op(200, 500)) {
+		t.Error("a response slower than the five kept is not wanted")
+	}
+	if !r.Wants(op(404, 50)) || !r.Wants(op(503, 50)) {
+		t.Error("an error is not wanted")
+	}
+	redirect := op(302, 50)
+	redirect.Location = "/new"
+	if !r.Wants(redirect) {
+		t.Error("a redirect is not wanted")
+	}
+	redirect.Client, redirect.Host, redirect.URI = "10.0.0.1:1001", "h", "/old"
+	r.Add(redirect)
+	if !r.Wants(op(200, 50)) {
+		t.Error("a request while a redirect's target is awaited is not wanted")
+	}
+	if noResp := (&HTTPOperation{ReqFrame: 3}); !r.Wants(noResp) {
+		t.Error("a request without a response, while a target is awaited, is not wanted")
+	}
+}

@@ -28,6 +28,9 @@ type Options struct {
 	// OnHTTP, if set, is called with each finished HTTP operation, valid only during the call (copy it to
 	// keep it).
 	OnHTTP func(op *analysis.HTTPOperation)
+	// WantHTTP, if set with OnHTTP and NoHTTPOperations, says which operations OnHTTP reads the request
+	// strings of (analysis.HTTPStreams.Wants); the others come without them.
+	WantHTTP func(op *analysis.HTTPOperation) bool
 	// AllEvents makes an ETL trace give its events that carry no packet as messages too
 	// (capture.Reader.SetAllEvents).
 	AllEvents bool
@@ -132,6 +135,9 @@ func open(path string, o Options) (*Trace, error) {
 	t.noHTTP = o.NoHTTP
 	t.early = !o.NoHTTP
 	t.http.NoFields = o.NoHTTPFields
+	if o.OnHTTP != nil && o.NoHTTPOperations {
+		t.http.Wants = o.WantHTTP
+	}
 	if o.OnHTTP != nil || !o.NoHTTPOperations {
 		// Without a reader of the operations (list), the HTTP analysis leaves out their strings.
 		t.http.OnOperation = func(op *analysis.HTTPOperation) {

@@ -36,7 +36,7 @@ func diagnoseCmd(g *globals) *cobra.Command {
 			}
 			report := analysis.NewHTTPReport(int64(slow * 1e9))
 			// diagnose shows no http.* fields: tshark's view of HTTP is skipped unless the filter reads it.
-			t, err := openTraceOpts(path, engine.Options{NoHTTPOperations: true, NoHTTPFields: !sel.reads("http", "ntlmssp"), OnHTTP: func(op *analysis.HTTPOperation) {
+			t, err := openTraceOpts(path, engine.Options{NoHTTPOperations: true, NoHTTPFields: !sel.reads("http", "ntlmssp"), WantHTTP: report.Wants, OnHTTP: func(op *analysis.HTTPOperation) {
 				// With -f, the operations of the streams selected so far (the selection grows as the
 				// trace is read).
 				if sel.all || sel.tcp[uint32(op.Stream)] {
