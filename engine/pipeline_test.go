@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/wirelens/wirelens/capture"
 	"github.com/wirelens/wirelens/dissect"
@@ -142,7 +143,13 @@ func TestPipelineMatchesSequential(t *testing.T) {
 func TestPipelineCloseEarly(t *testing.T) {
 	before := runtime.NumGoroutine()
 	defer func() {
-		if n := runtime.NumGoroutine(); n > before {
+		// A goroutine that has signalled it is done may take a moment to exit: wait up to a second.
+		n := runtime.NumGoroutine()
+		for wait := 0; n > before && wait < 100; wait++ {
+			time.Sleep(10 * time.Millisecond)
+			n = runtime.NumGoroutine()
+		}
+		if n > before {
 			t.Errorf("%d goroutines after closing the traces, %d before", n, before)
 		}
 	}()
