@@ -856,13 +856,12 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 		h.Requests++
 		op := h.newOp()
 		*op = HTTPOperation{Stream: int(s.id), ReqFrame: frame, ReqTime: now, Method: h.str(hd.Method)}
+		head := s.ops.dirs[side].head // the head hd was parsed from (the parser's, reused for the next message)
 		switch {
 		case h.OnOperation == nil:
 			// Without a reader (list) the operations view still gives its diagnostics, which need
 			// none of the strings.
-		case h.Wants != nil && len(s.ops.dirs[side].head) > 0:
-			// The head the operations view parsed hd from (its parser's, reused for the next message).
-			head := s.ops.dirs[side].head
+		case h.Wants != nil && len(head) > 0:
 			op.reqHead, op.reqSide = append(h.opHeads.Grow(nil, len(head)), head...), side
 		default:
 			h.requestStrings(op, s, side, hd)

@@ -22,7 +22,7 @@ import (
 func main() {
 	cpu := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	mem := flag.String("memprofile", "", "write a heap profile (in use at the end) to this file")
-	exec := flag.String("trace", "", "write an execution trace (go tool trace: goroutines on each core over time) to this file")
+	traceFile := flag.String("trace", "", "write an execution trace (go tool trace: goroutines on each core over time) to this file")
 	memRate := flag.Int("memprofilerate", 0, "with -memprofile: sample one allocation per this many bytes (0: Go's default, 512 KiB)")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: wlprof [-cpuprofile F] [-memprofile F] [-trace F] WIRELENS-ARGS...")
@@ -43,8 +43,8 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	if *exec != "" {
-		f, err := os.Create(*exec)
+	if *traceFile != "" {
+		f, err := os.Create(*traceFile)
 		if err == nil {
 			err = trace.Start(f)
 		}
@@ -57,7 +57,7 @@ func main() {
 	if *cpu != "" {
 		pprof.StopCPUProfile()
 	}
-	if *exec != "" {
+	if *traceFile != "" {
 		trace.Stop()
 	}
 	if *mem != "" {
