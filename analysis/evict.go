@@ -373,7 +373,6 @@ func (c *tcpConv) closed() bool {
 // closedIdle ago or more: a sweep costs the conversations it evicts, not the ones in progress. One that is
 // not finished yet is queued again, to be looked at closedIdle later.
 func (t *TCPStreams) sweep(now int64) {
-	t.lastSweep = now
 	for t.queue.len() > 0 {
 		e := t.queue.front()
 		if now-e.at < t.idle {

@@ -32,15 +32,18 @@ type TCPStreams struct {
 	all   streamIndex // every conversation by stream number: live, or where its record is (evict.go)
 
 	// Eviction (evict.go).
-	idle      int64                 // closed conversations idle this long are evicted; 0: never
-	lastSweep int64                 // capture time of the last sweep
-	queue     ring[closing]         // conversations that saw a FIN or a RST, oldest first
-	free      pool[tcpConv]         // retired conversations, for reuse
-	done      doneStore             // evicted conversations' records
-	segs      recycle.Pool[unacked] // arrays of unacknowledged-segment lists, for reuse
-	tombs     map[uint64]tomb       // hash of the endpoints of evicted conversations → their stream
-	hseed     uint64                // for hashKey (convs, tombs)
-	seed2     maphash.Seed          // for tomb.check
+	idle   int64      // closed conversations idle this long are evicted; 0: never
+	sweeps SweepClock // when the closing conversations are looked over next
+	// sweepsOutside: the caller says when to sweep (SweepAt), not the frames this tracker sees
+	// (SweepsOutside).
+	sweepsOutside bool
+	queue         ring[closing]         // conversations that saw a FIN or a RST, oldest first
+	free          pool[tcpConv]         // retired conversations, for reuse
+	done          doneStore             // evicted conversations' records
+	segs          recycle.Pool[unacked] // arrays of unacknowledged-segment lists, for reuse
+	tombs         map[uint64]tomb       // hash of the endpoints of evicted conversations → their stream
+	hseed         uint64                // for hashKey (convs, tombs)
+	seed2         maphash.Seed          // for tomb.check
 	// lastKey and lastConv are the conversation of the previous segment (lastConv nil: none, or it
 	// has left convs since).
 	lastKey  convKey
@@ -194,8 +197,33 @@ func (t *TCPStreams) ObservePrepared(p *dissect.Packet, pre *TCPSeg) {
 		}
 		t.observeSeg(p, l, s)
 	}
-	if t.idle > 0 && p.TimeNS-t.lastSweep >= sweepEvery {
+	if t.idle > 0 && !t.sweepsOutside && t.sweeps.Due(p.TimeNS) {
 		t.sweep(p.TimeNS)
+	}
+}
+
+// SweepClock says at which frames a tracker looks over its closing conversations for finished ones: at
+// the first frame, in capture order, at least a second of capture time after the last look.
+type SweepClock struct{ last int64 }
+
+// Due says whether a frame captured at now is one to sweep at (and if so, starts the next second).
+func (c *SweepClock) Due(now int64) bool {
+	if now-c.last >= sweepEvery {
+		c.last = now
+		return true
+	}
+	return false
+}
+
+// SweepsOutside makes the tracker sweep only when SweepAt is called, for a tracker that sees some of a
+// trace's frames (the conversations of one lane of several): with SweepAt called at the frames a
+// SweepClock over all of them names, it evicts exactly what one tracker of the whole trace would.
+func (t *TCPStreams) SweepsOutside() { t.sweepsOutside = true }
+
+// SweepAt looks over the closing conversations at capture time now (see SweepsOutside).
+func (t *TCPStreams) SweepAt(now int64) {
+	if t.idle > 0 {
+		t.sweep(now)
 	}
 }
 

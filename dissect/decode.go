@@ -108,6 +108,16 @@ func (d *Decoder) Decode(f *capture.Frame) *Packet {
 	return &d.pkt
 }
 
+// DecodeAt decodes frame number num of a trace whose first frame was captured at first, and the frame
+// before it at prev (ns since the Unix epoch), into p: for a decoder that sees only some of a trace's
+// frames (the conversations of one lane of several), so that numbers and times are the trace's. Only
+// frames of the same conversations share state across frames here (IP fragments, ICMP echo and ARP
+// matching): a lane that takes one of them must take all of them.
+func (d *Decoder) DecodeAt(f *capture.Frame, p *Packet, num int, first, prev int64) {
+	d.n, d.started, d.first, d.prev = num-1, true, first, prev
+	d.DecodeTo(f, p)
+}
+
 // DecodeTo decodes the next frame into p, a Packet the caller owns, so that several decoded packets can be
 // in flight at once (a pipeline decodes ahead of the analysis). p borrows f.Data and, when the frame
 // completes an IP datagram, the Decoder's reassembly buffer until the next call: KeepReassembled copies it.

@@ -45,6 +45,7 @@ type Options struct {
 // Trace is an open trace being read frame by frame.
 type Trace struct {
 	path string
+	opts Options
 	file *capture.File
 	dec  *dissect.Decoder
 	tcp  *analysis.TCPStreams
@@ -60,6 +61,7 @@ type Trace struct {
 	dns   *analysis.DNSPairing
 	late  map[uint32][]dissect.Diag
 	pl    *pipeline // the read/decode goroutine (pipeline.go), started by the first Next
+	lanes *laneSet  // the lanes the trace was run in (Run, lanes.go), or nil
 	// stopAhead stops the goroutine that reads the file ahead (capture.Reader.ReadAhead).
 	stopAhead func()
 	cur       *batch // the batch Next is handing out
@@ -131,7 +133,7 @@ func open(path string, o Options) (*Trace, error) {
 		// frames are shown as they come).
 		stopAhead = f.ReadAhead()
 	}
-	t := &Trace{path: path, file: f, stopAhead: stopAhead, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), http: analysis.NewHTTPStreams(), dns: analysis.NewDNSPairing()}
+	t := &Trace{path: path, opts: o, file: f, stopAhead: stopAhead, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), http: analysis.NewHTTPStreams(), dns: analysis.NewDNSPairing()}
 	t.noHTTP = o.NoHTTP
 	t.early = !o.NoHTTP
 	t.http.NoFields = o.NoHTTPFields
@@ -157,6 +159,9 @@ func (t *Trace) Close() error {
 	t.stopPipeline()
 	t.stopAhead()
 	t.tcp.Close()
+	if t.lanes != nil {
+		t.lanes.close()
+	}
 	return t.file.Close()
 }
 
@@ -264,6 +269,13 @@ func (t *Trace) analyzeEarly(p *dissect.Packet, pre *analysis.TCPSeg) {
 // has been read to the end). Call it before the first Next or after Next has returned an error: the
 // reading goroutine may track conversations ahead of Next.
 func (t *Trace) Conversations() []analysis.Conversation {
+	if t.lanes != nil {
+		var out []analysis.Conversation
+		for c := range t.lanes.conversations() {
+			out = append(out, c)
+		}
+		return out
+	}
 	return append(t.tcp.Conversations(), t.udp.Conversations()...)
 }
 
@@ -274,6 +286,9 @@ func (t *Trace) Conversations() []analysis.Conversation {
 // few batches ahead of the caller, so that on a trace of many connections the caller's formatting and this
 // work share the cores.
 func (t *Trace) EachConversation() iter.Seq[analysis.Conversation] {
+	if t.lanes != nil {
+		return t.lanes.conversations()
+	}
 	return func(yield func(analysis.Conversation) bool) {
 		nTCP := (t.tcp.Count() + convBatch - 1) / convBatch // TCP batches
 		var w [2]convWorker

@@ -36,11 +36,17 @@ type batch struct {
 	// events holds each packet's copy of its frame's ETW metadata (the reader reuses its own).
 	events [batchFrames]capture.EventInfo
 	n      int
-	arena  []byte // the frames' bytes, when the reader reuses its buffer
-	// blocks are the blocks of the file read ahead that the frames' bytes lie in, held until the batch
-	// is done with (at most maxBatchBlocks; frames elsewhere are copied into arena).
+	frameStore
+	err error // the reader's error after the n frames (io.EOF at the end), or nil
+}
+
+// frameStore keeps the bytes of a run of frames valid while they are in flight (a batch, or a chunk of the
+// lanes): it holds the blocks of the file read ahead that they lie in, or a copy.
+type frameStore struct {
+	arena []byte // the frames' bytes, when the reader reuses its buffer
+	// blocks are the blocks of the file read ahead that the frames' bytes lie in, held until the frames
+	// are done with (at most maxBatchBlocks; frames elsewhere are copied into arena).
 	blocks []*capture.Block
-	err    error // the reader's error after the n frames (io.EOF at the end), or nil
 }
 
 // maxBatchBlocks bounds the read-ahead blocks one batch holds, so that the blocks held at once stay
@@ -48,8 +54,8 @@ type batch struct {
 // batches in flight never hold them all, and reading goes on.
 const maxBatchBlocks = 2
 
-// release lets go of the batch's blocks (its frames are done with).
-func (b *batch) release() {
+// release lets go of the blocks held (the frames are done with).
+func (b *frameStore) release() {
 	for i, bl := range b.blocks {
 		bl.Release()
 		b.blocks[i] = nil
@@ -57,10 +63,10 @@ func (b *batch) release() {
 	b.blocks = b.blocks[:0]
 }
 
-// hold makes the batch keep fr's bytes where they are, in the block of the file read ahead they lie in.
-// It returns false when they are not in such a block (they must be copied) or the batch holds as many
-// blocks as it may (fr goes into the next batch; ok is then false too, full true).
-func (b *batch) hold(fr *capture.Frame) (ok, full bool) {
+// hold keeps fr's bytes where they are, in the block of the file read ahead they lie in. It returns
+// false when they are not in such a block (they must be copied) or as many blocks are held as may be (fr
+// goes into the next batch; ok is then false too, full true).
+func (b *frameStore) hold(fr *capture.Frame) (ok, full bool) {
 	bl := fr.Block
 	if bl == nil || !bl.Contains(fr.Data) || !bl.Contains(fr.Comment) {
 		return false, false
@@ -210,7 +216,7 @@ func (t *Trace) produce(pl *pipeline) {
 			if held, full := b.hold(&fr); full {
 				pending = true
 				break
-			} else if !held && !b.keep(&fr) {
+			} else if !held && !b.keep(&fr, b.n > 0) {
 				pending = true
 				break
 			}
@@ -241,13 +247,13 @@ func (t *Trace) produce(pl *pipeline) {
 	}
 }
 
-// keep copies the frame's bytes (and comment) into the batch's arena and points fr at the copy. It
-// returns false when they do not fit and the batch already holds frames: fr then goes into the next batch.
-// The arena never grows under frames already copied.
-func (b *batch) keep(fr *capture.Frame) bool {
+// keep copies the frame's bytes (and comment) into the arena and points fr at the copy. It returns false
+// when they do not fit and frames are held already (some is true): fr then goes into the next batch. The
+// arena never grows under frames already copied.
+func (b *frameStore) keep(fr *capture.Frame, some bool) bool {
 	need := len(fr.Data) + len(fr.Comment)
 	if len(b.arena)+need > cap(b.arena) {
-		if b.n > 0 {
+		if some {
 			return false
 		}
 		b.arena = make([]byte, 0, max(need, batchBytes))

@@ -180,17 +180,17 @@ func TestKeepCarriesOver(t *testing.T) {
 	big := make([]byte, batchBytes-10)
 	big[0] = 1
 	fr := capture.Frame{Data: big}
-	if !b.keep(&fr) || &fr.Data[0] == &big[0] || fr.Data[0] != 1 {
+	if !b.keep(&fr, b.n > 0) || &fr.Data[0] == &big[0] || fr.Data[0] != 1 {
 		t.Fatal("first frame not copied into the arena")
 	}
 	b.n = 1
 	fr2 := capture.Frame{Data: make([]byte, 100)}
-	if b.keep(&fr2) {
+	if b.keep(&fr2, b.n > 0) {
 		t.Fatal("a frame that does not fit was accepted")
 	}
 	b.n, b.arena = 0, b.arena[:0]
 	huge := capture.Frame{Data: make([]byte, 2*batchBytes), Comment: []byte("c")}
-	if !b.keep(&huge) || len(huge.Data) != 2*batchBytes || string(huge.Comment) != "c" {
+	if !b.keep(&huge, b.n > 0) || len(huge.Data) != 2*batchBytes || string(huge.Comment) != "c" {
 		t.Fatal("a frame larger than the arena was not kept whole")
 	}
 }

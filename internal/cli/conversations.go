@@ -57,13 +57,18 @@ func runConversations(g *globals, o *convOpts, path string) error {
 	}
 	defer t.Close()
 	var readErr error
-	for {
-		p, err := t.Next()
-		if err != nil {
-			readErr = err
-			break
+	if sel.all {
+		// Nothing to look at frame by frame: the trace may be run in lanes (engine.Trace.Run).
+		readErr = t.Run()
+	} else {
+		for {
+			p, err := t.Next()
+			if err != nil {
+				readErr = err
+				break
+			}
+			sel.observe(p)
 		}
-		sel.observe(p)
 	}
 	cols := []column{
 		{name: "proto", width: 5}, {name: "stream", width: 6, right: true}, {name: "client", width: 22}, {name: "server", width: 22},

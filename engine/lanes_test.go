@@ -1,0 +1,206 @@
+package engine
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/wirelens/wirelens/analysis"
+	"github.com/wirelens/wirelens/capture"
+)
+
+// runResult is what a command that runs a trace to the end gets from it.
+type runResult struct {
+	err       string
+	frames    int
+	start     int64
+	truncated string
+	convs     []analysis.Conversation
+	lanes     bool // the trace ran in lanes
+	// The TCP conversations left live at the end, evicted, and brought back (summed over the lanes): the
+	// lanes must evict what one tracker of the whole trace does.
+	live, evicted, revived int
+}
+
+func runTrace(t *testing.T, path string, o Options, lanes bool) runResult {
+	t.Helper()
+	lanesOff = !lanes
+	defer func() { lanesOff = false }()
+	tr, err := OpenWith(path, o)
+	if err != nil {
+		return runResult{err: "open: " + err.Error()}
+	}
+	defer tr.Close()
+	var r runResult
+	if err := tr.Run(); err != io.EOF {
+		r.err = fmt.Sprint(err)
+	}
+	r.frames, r.start, r.lanes = tr.Frames, tr.Start, tr.lanes != nil
+	if tr.Truncated != nil {
+		r.truncated = tr.Truncated.Error()
+	}
+	if tr.lanes != nil {
+		for k := range tr.lanes.lanes {
+			l, e, v := tr.lanes.lanes[k].tcp.Live()
+			r.live, r.evicted, r.revived = r.live+l, r.evicted+e, r.revived+v
+		}
+	} else {
+		r.live, r.evicted, r.revived = tr.tcp.Live()
+	}
+	r.convs = tr.Conversations()
+	if len(r.convs) == 0 {
+		r.convs = nil
+	}
+	return r
+}
+
+// corpusFiles lists the project's test captures and, when it is there, the shared corpus.
+func corpusFiles(t *testing.T) []string {
+	var files []string
+	for _, dir := range []string{"../testdata", "../../shared/captures"} {
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".md") && !strings.HasSuffix(p, ".txt") && !strings.HasSuffix(p, ".json") && !strings.HasSuffix(p, ".golden") {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	if _, err := os.Stat("../../shared/captures"); err != nil {
+		t.Log("the shared capture corpus is not at ../../shared/captures: only testdata is compared")
+	}
+	return files
+}
+
+// TestLanesMatchPipeline runs every capture in lanes and through the pipeline: the frames, the end (a
+// read error, a truncated file) and every conversation, with its stream number, are the same. Some files
+// must run in lanes and some must fall back (IP fragments, tunnels), or the comparison says nothing.
+func TestLanesMatchPipeline(t *testing.T) {
+	inLanes, fellBack, evicting := 0, 0, 0
+	for _, f := range corpusFiles(t) {
+		o := Options{NoHTTP: true, NoHTTPOperations: true}
+		want := runTrace(t, f, o, false)
+		got := runTrace(t, f, o, true)
+		if want.evicted > 0 {
+			evicting++
+		}
+		if got.lanes {
+			inLanes++
+		} else if want.err == "" && !strings.HasPrefix(want.err, "open") && want.frames > 0 {
+			fellBack++
+		}
+		got.lanes, want.lanes = false, false
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: lanes differ from the pipeline", f)
+			if got.err != want.err || got.frames != want.frames || got.truncated != want.truncated {
+				t.Errorf("  err %q frames %d truncated %q, want %q %d %q", got.err, got.frames, got.truncated, want.err, want.frames, want.truncated)
+			}
+			if got.live != want.live || got.evicted != want.evicted || got.revived != want.revived {
+				t.Errorf("  live/evicted/revived %d/%d/%d, want %d/%d/%d", got.live, got.evicted, got.revived, want.live, want.evicted, want.revived)
+			}
+			for i := range min(len(got.convs), len(want.convs)) {
+				if !reflect.DeepEqual(got.convs[i], want.convs[i]) {
+					t.Errorf("  conversation %d:\n  got  %+v\n  want %+v", i, got.convs[i], want.convs[i])
+					break
+				}
+			}
+			if len(got.convs) != len(want.convs) {
+				t.Errorf("  %d conversations, want %d", len(got.convs), len(want.convs))
+			}
+		}
+	}
+	t.Logf("%d captures ran in lanes, %d fell back to the pipeline; %d evict conversations", inLanes, fellBack, evicting)
+	if inLanes < 10 {
+		t.Errorf("only %d captures ran in lanes", inLanes)
+	}
+}
+
+// TestLanesFallBack: a trace whose TCP segments come in IP fragments cannot be split by the quick look
+// at the frames; it is read again through the pipeline, with the same result.
+func TestLanesFallBack(t *testing.T) {
+	const f = "../../shared/captures/zeek/ipv4/fragmented-1.pcap"
+	if _, err := os.Stat(f); err != nil {
+		t.Skip("the shared capture corpus is not at ../../shared/captures")
+	}
+	o := Options{NoHTTP: true, NoHTTPOperations: true}
+	got := runTrace(t, f, o, true)
+	if got.lanes {
+		t.Fatal("a trace of fragmented segments ran in lanes")
+	}
+	want := runTrace(t, f, o, false)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("after falling back: %+v, want %+v", got, want)
+	}
+}
+
+// TestFrameLane checks the quick look at a frame's bytes: both directions of a connection go to one lane,
+// and what it cannot place (fragments, ARP, short frames) goes to lane 0.
+func TestFrameLane(t *testing.T) {
+	eth := func(et uint16, vlan bool, payload []byte) []byte {
+		b := make([]byte, 12, 64)
+		if vlan {
+			b = binary.BigEndian.AppendUint16(b, 0x8100)
+			b = binary.BigEndian.AppendUint16(b, 7)
+		}
+		b = binary.BigEndian.AppendUint16(b, et)
+		return append(b, payload...)
+	}
+	ipv4 := func(proto byte, frag uint16, sp, dp uint16) []byte {
+		b := make([]byte, 20, 40)
+		b[0], b[9] = 0x45, proto
+		binary.BigEndian.PutUint16(b[6:], frag)
+		b = binary.BigEndian.AppendUint16(b, sp)
+		return binary.BigEndian.AppendUint16(b, dp)
+	}
+	ipv6 := func(next byte, sp, dp uint16) []byte {
+		b := make([]byte, 40, 60)
+		b[0], b[6] = 0x60, next
+		b = binary.BigEndian.AppendUint16(b, sp)
+		return binary.BigEndian.AppendUint16(b, dp)
+	}
+	// Two port pairs in different lanes.
+	var pa, pb [2]uint16
+	for p := uint16(1024); ; p++ {
+		if laneOf(p, 80) == 1 {
+			pb = [2]uint16{p, 80}
+			break
+		}
+	}
+	for p := uint16(1024); ; p++ {
+		if laneOf(p, 80) == 0 {
+			pa = [2]uint16{p, 80}
+			break
+		}
+	}
+	for _, c := range []struct {
+		name string
+		lt   capture.LinkType
+		data []byte
+		want uint8
+	}{
+		{"tcp lane 1", capture.LinkTypeEthernet, eth(0x0800, false, ipv4(6, 0, pb[0], pb[1])), 1},
+		{"tcp lane 1, reply", capture.LinkTypeEthernet, eth(0x0800, false, ipv4(6, 0, pb[1], pb[0])), 1},
+		{"tcp lane 0", capture.LinkTypeEthernet, eth(0x0800, false, ipv4(6, 0, pa[0], pa[1])), 0},
+		{"udp in a VLAN", capture.LinkTypeEthernet, eth(0x0800, true, ipv4(17, 0, pb[0], pb[1])), 1},
+		{"DF set", capture.LinkTypeEthernet, eth(0x0800, false, ipv4(6, 0x4000, pb[0], pb[1])), 1},
+		{"first fragment", capture.LinkTypeEthernet, eth(0x0800, false, ipv4(6, 0x2000, pb[0], pb[1])), 0},
+		{"later fragment", capture.LinkTypeEthernet, eth(0x0800, false, ipv4(6, 0x0010, pb[0], pb[1])), 0},
+		{"icmp", capture.LinkTypeEthernet, eth(0x0800, false, ipv4(1, 0, pb[0], pb[1])), 0},
+		{"arp", capture.LinkTypeEthernet, eth(0x0806, false, make([]byte, 28)), 0},
+		{"ipv6 tcp", capture.LinkTypeEthernet, eth(0x86dd, false, ipv6(6, pb[0], pb[1])), 1},
+		{"ipv6 hop-by-hop", capture.LinkTypeEthernet, eth(0x86dd, false, ipv6(0, pb[0], pb[1])), 0},
+		{"raw ip", capture.LinkTypeRaw, ipv4(6, 0, pb[1], pb[0]), 1},
+		{"cooked", capture.LinkTypeLinuxSLL, append(make([]byte, 16), ipv4(6, 0, pb[0], pb[1])...), 1},
+		{"loopback", capture.LinkTypeNull, append([]byte{2, 0, 0, 0}, ipv4(17, 0, pb[0], pb[1])...), 1},
+		{"cut short", capture.LinkTypeEthernet, eth(0x0800, false, ipv4(6, 0, pb[0], pb[1]))[:36], 0},
+		{"other link", capture.LinkTypeIEEE80211, make([]byte, 64), 0},
+	} {
+		if got := frameLane(&capture.Frame{LinkType: c.lt, Data: c.data}); got != c.want {
+			t.Errorf("%s: lane %d, want %d", c.name, got, c.want)
+		}
+	}
+}
