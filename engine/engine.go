@@ -40,6 +40,12 @@ type Options struct {
 	// NoHTTPFields skips tshark's view of HTTP (the http.* fields and layers) and keeps the operations
 	// and their diagnostics: for diagnose.
 	NoHTTPFields bool
+	// OnMalformed, if set, is called by Run with the number of each malformed frame, in capture order.
+	OnMalformed func(frame uint32)
+	// OnRestart, if set, is called when Run reads the trace again from the start (its lanes found a
+	// frame they could not place, see lanes.go): what OnHTTP and OnMalformed were given before is to be
+	// forgotten, they are given it all again.
+	OnRestart func()
 }
 
 // Trace is an open trace being read frame by frame.

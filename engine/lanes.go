@@ -56,11 +56,33 @@ type chunk struct {
 
 // lane is one lane's goroutine state.
 type lane struct {
-	in  chan *chunk
-	dec *dissect.Decoder
-	tcp *analysis.TCPStreams
-	udp *analysis.UDPStreams
-	p   dissect.Packet
+	in   chan *chunk
+	dec  *dissect.Decoder
+	tcp  *analysis.TCPStreams
+	udp  *analysis.UDPStreams
+	http *analysis.HTTPStreams // nil without HTTP analysis
+	dns  *analysis.DNSPairing  // lane 0's (it takes every DNS message); nil in the others
+	p    dissect.Packet
+	// With results, the lane sends what the caller hands on in capture order, chunk by chunk, on res
+	// (and at the end the operations left open), taking the results to fill from free.
+	results   bool
+	malformed bool // results list the malformed frames
+	res, free chan *laneResult
+	cur       *laneResult
+	frame     uint32 // the frame being analysed (0 at the end), for the operations it finishes
+}
+
+// laneResult is what a lane found in one chunk that the caller hands on in capture order.
+type laneResult struct {
+	newTCP    []uint32 // the first frame of each TCP stream the lane numbered, in its numbering order
+	ops       []laneOp // HTTP operations finished, in order
+	malformed []uint32 // malformed frames
+}
+
+// laneOp is an HTTP operation a lane finished, and the frame that finished it (0: at the end).
+type laneOp struct {
+	frame uint32
+	op    analysis.HTTPOperation
 }
 
 // laneSet is a trace's lanes.
@@ -70,15 +92,19 @@ type laneSet struct {
 	made  int
 	mixed atomic.Bool // a frame was found in the wrong lane: the lanes' results are not used
 	wg    sync.WaitGroup
+	// global maps each lane's TCP stream numbers to the trace's (the order of their first frames).
+	global [laneCount][]uint32
+	nTCP   uint32
 }
 
 // lanesOff turns lanes off (tests compare them with the pipeline).
 var lanesOff = false
 
 // canRunLanes says whether the trace can be run in lanes: nothing read yet, a capture file (read again if
-// the lanes fail), no HTTP analysis, no second pass, and two cores.
+// the lanes fail), of HTTP only the operations (no tshark view, no list of them kept), no second pass, and
+// two cores.
 func (t *Trace) canRunLanes() bool {
-	if lanesOff || t.pl != nil || t.Frames != 0 || t.err != nil || !t.noHTTP || t.late != nil || t.opts.AllEvents || t.path == "-" || runtime.GOMAXPROCS(0) < laneCount {
+	if lanesOff || t.pl != nil || t.Frames != 0 || t.err != nil || !t.noHTTP && !(t.http.NoFields && t.opts.NoHTTPOperations) || t.late != nil || t.opts.AllEvents || t.path == "-" || runtime.GOMAXPROCS(0) < laneCount {
 		return false
 	}
 	if f := t.file.Reader.Format(); f != capture.FormatPcap && f != capture.FormatPcapNG {
@@ -98,6 +124,7 @@ func (t *Trace) Run() error {
 			return err
 		}
 		// Read again from the start, the usual way.
+		slow := t.http.Slow
 		nt, err := open(t.path, t.opts)
 		t.Close()
 		if err != nil {
@@ -105,10 +132,18 @@ func (t *Trace) Run() error {
 			return err
 		}
 		*t = *nt
+		t.http.Slow = slow
+		if t.opts.OnRestart != nil {
+			t.opts.OnRestart()
+		}
 	}
 	for {
-		if _, err := t.Next(); err != nil {
+		p, err := t.Next()
+		if err != nil {
 			return err
+		}
+		if t.opts.OnMalformed != nil && p.IsMalformed() {
+			t.opts.OnMalformed(uint32(p.Num))
 		}
 	}
 }
@@ -117,14 +152,32 @@ func (t *Trace) Run() error {
 // (the trace must be read again), else true and the error Next would give at the end.
 func (t *Trace) runLanes() (bool, error) {
 	ls := &laneSet{free: make(chan *chunk, maxChunks)}
+	results := !t.noHTTP || t.opts.OnMalformed != nil
 	for k := range ls.lanes {
 		l := &ls.lanes[k]
 		*l = lane{in: make(chan *chunk, maxChunks), dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams()}
 		l.tcp.SweepsOutside()
+		if results {
+			l.results, l.malformed = true, t.opts.OnMalformed != nil
+			l.res, l.free = make(chan *laneResult, 2*maxChunks+2), make(chan *laneResult, 2*maxChunks+2)
+			for range 2*maxChunks + 2 {
+				l.free <- new(laneResult)
+			}
+		}
+		if !t.noHTTP {
+			l.http = analysis.NewHTTPStreams()
+			l.http.NoFields, l.http.Slow = true, t.http.Slow
+			// Every operation gets its strings (Wants would ask the caller's report, on another goroutine).
+			l.http.OnOperation = func(op *analysis.HTTPOperation) { l.cur.ops = append(l.cur.ops, laneOp{l.frame, *op}) }
+			if k == 0 {
+				l.dns = analysis.NewDNSPairing()
+			}
+		}
 		ls.wg.Add(1)
 		go ls.run(k)
 	}
 	t.lanes = ls
+	waiting := 0 // chunks handed out whose results are not handed on yet
 	var (
 		fr      capture.Frame
 		pending bool // fr holds a frame that did not fit in the last chunk
@@ -168,9 +221,21 @@ func (t *Trace) runLanes() (bool, error) {
 		for k := range ls.lanes {
 			ls.lanes[k].in <- c
 		}
+		if results {
+			// The lanes send a result per chunk: at most maxChunks wait, so that they never block.
+			for waiting++; waiting > maxChunks; waiting-- {
+				ls.handOn(t, false)
+			}
+		}
 	}
 	for k := range ls.lanes {
 		close(ls.lanes[k].in)
+	}
+	if results {
+		for ; waiting > 0; waiting-- {
+			ls.handOn(t, false)
+		}
+		ls.handOn(t, true) // the operations left open at the end
 	}
 	ls.wg.Wait()
 	if ls.mixed.Load() {
@@ -178,8 +243,101 @@ func (t *Trace) runLanes() (bool, error) {
 	}
 	t.Frames = num
 	t.Start = first
+	if !t.noHTTP {
+		t.http.CutShort, t.http.Requests, t.http.Responses, t.http.CapHits = 0, 0, 0, 0
+		for k := range ls.lanes {
+			h := ls.lanes[k].http
+			t.http.CutShort += h.CutShort
+			t.http.Requests += h.Requests
+			t.http.Responses += h.Responses
+			t.http.CapHits += h.CapHits
+		}
+		t.dns = ls.lanes[0].dns
+		t.done = true // the lanes' HTTP analysis is closed
+	}
 	t.setErr(err)
 	return true, t.err
+}
+
+// handOn takes the lanes' results of the oldest chunk not handed on yet (or, at the end, the operations
+// left open) and hands them on in capture order: TCP streams numbered as one tracker would, HTTP
+// operations (Options.OnHTTP) with those numbers, malformed frames (Options.OnMalformed). Once a lane has
+// found a frame out of place nothing is handed on (the trace is read again).
+func (ls *laneSet) handOn(t *Trace, end bool) {
+	var r [laneCount]*laneResult
+	for k := range ls.lanes {
+		r[k] = <-ls.lanes[k].res
+	}
+	defer func() {
+		for k := range ls.lanes {
+			l := &ls.lanes[k]
+			r[k].newTCP, r[k].ops, r[k].malformed = r[k].newTCP[:0], r[k].ops[:0], r[k].malformed[:0]
+			l.free <- r[k]
+		}
+	}()
+	if ls.mixed.Load() {
+		return
+	}
+	// Streams by first frame (a frame is in one lane; a lane numbers its streams in frame order).
+	var i [laneCount]int
+	for {
+		k := -1
+		for j := range r {
+			if i[j] < len(r[j].newTCP) && (k < 0 || r[j].newTCP[i[j]] < r[k].newTCP[i[k]]) {
+				k = j
+			}
+		}
+		if k < 0 {
+			break
+		}
+		ls.global[k] = append(ls.global[k], ls.nTCP)
+		ls.nTCP++
+		i[k]++
+	}
+	// Operations by the frame that finished them; at the end, by stream (HTTPStreams.Close's order).
+	i = [laneCount]int{}
+	for {
+		k := -1
+		for j := range r {
+			if i[j] >= len(r[j].ops) {
+				continue
+			}
+			if k < 0 {
+				k = j
+				continue
+			}
+			a, b := &r[j].ops[i[j]], &r[k].ops[i[k]]
+			if !end && a.frame < b.frame || end && ls.global[j][a.op.Stream] < ls.global[k][b.op.Stream] {
+				k = j
+			}
+		}
+		if k < 0 {
+			break
+		}
+		op := &r[k].ops[i[k]].op
+		op.Stream = int(ls.global[k][op.Stream])
+		if t.opts.OnHTTP != nil {
+			t.opts.OnHTTP(op)
+		}
+		i[k]++
+	}
+	if t.opts.OnMalformed == nil {
+		return
+	}
+	i = [laneCount]int{}
+	for {
+		k := -1
+		for j := range r {
+			if i[j] < len(r[j].malformed) && (k < 0 || r[j].malformed[i[j]] < r[k].malformed[i[k]]) {
+				k = j
+			}
+		}
+		if k < 0 {
+			break
+		}
+		t.opts.OnMalformed(r[k].malformed[i[k]])
+		i[k]++
+	}
 }
 
 // chunk returns a free chunk, waiting for one when maxChunks are in use.
@@ -201,6 +359,9 @@ func (ls *laneSet) run(k int) {
 	defer ls.wg.Done()
 	l := &ls.lanes[k]
 	for c := range l.in {
+		if l.results {
+			l.cur = <-l.free
+		}
 		if !ls.mixed.Load() {
 			l.chunk(c, uint8(k), &ls.mixed)
 		}
@@ -208,6 +369,16 @@ func (ls *laneSet) run(k int) {
 			c.release()
 			ls.free <- c // never blocks: the channel holds every chunk there is
 		}
+		if l.results {
+			l.res <- l.cur
+		}
+	}
+	if l.results {
+		l.cur, l.frame = <-l.free, 0
+		if l.http != nil && !ls.mixed.Load() {
+			l.http.Close()
+		}
+		l.res <- l.cur
 	}
 }
 
@@ -219,12 +390,29 @@ func (l *lane) chunk(c *chunk, k uint8, mixed *atomic.Bool) {
 	for i := 0; i < c.n; i++ {
 		fr := &c.frames[i]
 		if c.lane[i] == k {
+			n := l.tcp.Count()
 			l.dec.DecodeAt(fr, p, c.num+i, c.first, prev)
 			l.tcp.Observe(p)
 			l.udp.Observe(p)
 			if !inLane(p, k) {
 				mixed.Store(true)
 				return
+			}
+			if l.results {
+				r := l.cur
+				for range l.tcp.Count() - n {
+					r.newTCP = append(r.newTCP, uint32(p.Num))
+				}
+				if l.http != nil {
+					l.frame = uint32(p.Num)
+					l.http.Observe(p)
+				}
+				if l.dns != nil {
+					l.dns.Observe(p)
+				}
+				if l.malformed && p.IsMalformed() {
+					r.malformed = append(r.malformed, uint32(p.Num))
+				}
 			}
 			p.ReleaseMessages()
 		}
@@ -235,10 +423,17 @@ func (l *lane) chunk(c *chunk, k uint8, mixed *atomic.Bool) {
 	}
 }
 
-// laneOf is the lane of a TCP or UDP segment between ports a and b (either way round).
+// laneOf is the lane of a TCP or UDP segment between ports a and b (either way round). DNS goes to lane
+// 0, which pairs every query with its response (analysis.DNSPairing keeps one table for the trace).
 func laneOf(a, b uint16) uint8 {
+	if dnsPort(a) || dnsPort(b) {
+		return 0
+	}
 	return uint8((uint32(a^b) * 0x9e3779b1) >> 31)
 }
+
+// dnsPort says whether the decoder takes a UDP or TCP port for DNS (dissect/dns.go).
+func dnsPort(p uint16) bool { return p == 53 || p == 5353 || p == 5355 }
 
 // frameLane is the lane a frame goes to, read from its first bytes: the lane of its TCP or UDP ports
 // (Ethernet with VLAN tags, raw IP, Linux cooked and BSD loopback captures; IPv4 or IPv6 without extension
@@ -297,7 +492,8 @@ func frameLane(fr *capture.Frame) uint8 {
 
 // inLane says whether decoded packet p belongs in lane k: every TCP and UDP header the trackers take
 // (not those quoted in ICMP errors) hashes to k, and a frame whose decoding depends on other frames (an
-// IP fragment, ICMP or ARP, which the decoder matches across frames) is in lane 0.
+// IP fragment, ICMP or ARP, which the decoder matches across frames; DNS, paired across frames by lane
+// 0) is in lane 0.
 func inLane(p *dissect.Packet, k uint8) bool {
 	if k != 0 && p.Frag.IsFragment {
 		return false
@@ -316,7 +512,7 @@ func inLane(p *dissect.Packet, k uint8) bool {
 			if laneOf(binary.BigEndian.Uint16(h), binary.BigEndian.Uint16(h[2:])) != k {
 				return false
 			}
-		case dissect.ProtoICMP, dissect.ProtoICMPv6, dissect.ProtoARP:
+		case dissect.ProtoICMP, dissect.ProtoICMPv6, dissect.ProtoARP, dissect.ProtoDNS:
 			if k != 0 {
 				return false
 			}

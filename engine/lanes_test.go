@@ -25,18 +25,37 @@ type runResult struct {
 	// The TCP conversations left live at the end, evicted, and brought back (summed over the lanes): the
 	// lanes must evict what one tracker of the whole trace does.
 	live, evicted, revived int
+	// With HTTP analysis (diagnose's options): the operations in the order OnHTTP got them, the malformed
+	// frames in the order OnMalformed got them, the HTTP counters and the DNS report.
+	ops                                   []analysis.HTTPOperation
+	malformed                             []uint32
+	cutShort, requests, responses, capHit int
+	dns                                   *analysis.DNSReport
+}
+
+// diagnoseOptions are the options diagnose runs a trace with, gathering what it hands on into r.
+func diagnoseOptions(r *runResult) Options {
+	return Options{NoHTTPOperations: true, NoHTTPFields: true,
+		OnHTTP:      func(op *analysis.HTTPOperation) { r.ops = append(r.ops, *op) },
+		OnMalformed: func(f uint32) { r.malformed = append(r.malformed, f) },
+		OnRestart:   func() { r.ops, r.malformed = nil, nil },
+	}
 }
 
 func runTrace(t *testing.T, path string, o Options, lanes bool) runResult {
 	t.Helper()
 	lanesOff = !lanes
 	defer func() { lanesOff = false }()
+	var r runResult
+	if o.OnHTTP != nil {
+		o = diagnoseOptions(&r)
+	}
 	tr, err := OpenWith(path, o)
 	if err != nil {
 		return runResult{err: "open: " + err.Error()}
 	}
 	defer tr.Close()
-	var r runResult
+	tr.HTTP().Slow = 1e7
 	if err := tr.Run(); err != io.EOF {
 		r.err = fmt.Sprint(err)
 	}
@@ -51,6 +70,11 @@ func runTrace(t *testing.T, path string, o Options, lanes bool) runResult {
 		}
 	} else {
 		r.live, r.evicted, r.revived = tr.tcp.Live()
+	}
+	if o.OnHTTP != nil {
+		h := tr.HTTP()
+		r.cutShort, r.requests, r.responses, r.capHit = h.CutShort, h.Requests, h.Responses, h.CapHits
+		r.dns = tr.DNS().Report(nil)
 	}
 	r.convs = tr.Conversations()
 	if len(r.convs) == 0 {
@@ -80,10 +104,21 @@ func corpusFiles(t *testing.T) []string {
 // read error, a truncated file) and every conversation, with its stream number, are the same. Some files
 // must run in lanes and some must fall back (IP fragments, tunnels), or the comparison says nothing.
 func TestLanesMatchPipeline(t *testing.T) {
-	inLanes, fellBack, evicting := 0, 0, 0
+	compareLanes(t, Options{NoHTTP: true, NoHTTPOperations: true})
+}
+
+// TestLanesMatchPipelineHTTP does the same with diagnose's options: the HTTP operations, in the order
+// they are handed on and with their stream numbers, the malformed frames, the HTTP counters and the DNS
+// report are also the same.
+func TestLanesMatchPipelineHTTP(t *testing.T) {
+	compareLanes(t, Options{OnHTTP: func(*analysis.HTTPOperation) {}})
+}
+
+func compareLanes(t *testing.T, o Options) {
+	inLanes, fellBack, evicting, ops := 0, 0, 0, 0
 	for _, f := range corpusFiles(t) {
-		o := Options{NoHTTP: true, NoHTTPOperations: true}
 		want := runTrace(t, f, o, false)
+		ops += len(want.ops)
 		got := runTrace(t, f, o, true)
 		if want.evicted > 0 {
 			evicting++
@@ -111,9 +146,21 @@ func TestLanesMatchPipeline(t *testing.T) {
 			if len(got.convs) != len(want.convs) {
 				t.Errorf("  %d conversations, want %d", len(got.convs), len(want.convs))
 			}
+			for i := range min(len(got.ops), len(want.ops)) {
+				if !reflect.DeepEqual(got.ops[i], want.ops[i]) {
+					t.Errorf("  HTTP operation %d:\n  got  %+v\n  want %+v", i, got.ops[i], want.ops[i])
+					break
+				}
+			}
+			if len(got.ops) != len(want.ops) {
+				t.Errorf("  %d HTTP operations, want %d", len(got.ops), len(want.ops))
+			}
+			if !reflect.DeepEqual(got.malformed, want.malformed) || !reflect.DeepEqual(got.dns, want.dns) {
+				t.Errorf("  malformed %v, DNS %+v\n  want %v, %+v", got.malformed, got.dns, want.malformed, want.dns)
+			}
 		}
 	}
-	t.Logf("%d captures ran in lanes, %d fell back to the pipeline; %d evict conversations", inLanes, fellBack, evicting)
+	t.Logf("%d captures ran in lanes, %d fell back to the pipeline; %d evict conversations; %d HTTP operations", inLanes, fellBack, evicting, ops)
 	if inLanes < 10 {
 		t.Errorf("only %d captures ran in lanes", inLanes)
 	}

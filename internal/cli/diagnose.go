@@ -35,35 +35,43 @@ func diagnoseCmd(g *globals) *cobra.Command {
 				return err
 			}
 			report := analysis.NewHTTPReport(int64(slow * 1e9))
+			var malformed []uint32
 			// diagnose shows no http.* fields: tshark's view of HTTP is skipped unless the filter reads it.
-			t, err := openTraceOpts(path, engine.Options{NoHTTPOperations: true, NoHTTPFields: !sel.reads("http", "ntlmssp"), WantHTTP: report.Wants, OnHTTP: func(op *analysis.HTTPOperation) {
-				// With -f, the operations of the streams selected so far (the selection grows as the
-				// trace is read).
-				if sel.all || sel.tcp[uint32(op.Stream)] {
-					report.Add(op)
-				}
-			}})
+			t, err := openTraceOpts(path, engine.Options{NoHTTPOperations: true, NoHTTPFields: !sel.reads("http", "ntlmssp"),
+				WantHTTP: func(op *analysis.HTTPOperation) bool { return report.Wants(op) },
+				OnHTTP: func(op *analysis.HTTPOperation) {
+					// With -f, the operations of the streams selected so far (the selection grows as the
+					// trace is read).
+					if sel.all || sel.tcp[uint32(op.Stream)] {
+						report.Add(op)
+					}
+				},
+				OnMalformed: func(frame uint32) { malformed = append(malformed, frame) },
+				// The trace is read again from the start (Trace.Run): what was gathered goes.
+				OnRestart: func() { report, malformed = analysis.NewHTTPReport(report.Slow), nil },
+			})
 			if err != nil {
 				return err
 			}
 			defer t.Close()
 			t.HTTP().Slow = report.Slow
-			facts := analysis.TraceFacts{HTTP: report}
 			var readErr error
-			for {
-				p, err := t.Next()
-				if err != nil {
-					readErr = err
-					break
-				}
-				facts.Frames++
-				if !sel.observe(p) {
-					continue
-				}
-				if p.IsMalformed() {
-					facts.Malformed = append(facts.Malformed, uint32(p.Num))
+			if sel.all {
+				// Nothing to look at frame by frame: the trace may be run in lanes (engine.Trace.Run).
+				readErr = t.Run()
+			} else {
+				for {
+					p, err := t.Next()
+					if err != nil {
+						readErr = err
+						break
+					}
+					if sel.observe(p) && p.IsMalformed() {
+						malformed = append(malformed, uint32(p.Num))
+					}
 				}
 			}
+			facts := analysis.TraceFacts{HTTP: report, Frames: t.Frames, Malformed: malformed}
 			report.CutShort = t.HTTP().CutShort
 			facts.DNS = t.DNS().Report(func(tcp bool, s uint32) bool { return sel.all || tcp && sel.tcp[s] || !tcp && sel.udp[s] })
 			d := analysis.DiagnoseEach(func(yield func(analysis.Conversation) bool) {
