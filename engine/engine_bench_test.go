@@ -16,7 +16,7 @@ import (
 const benchTrace = "../testdata/echo-connections.pcap.gz"
 
 // loadFrames reads a trace into memory so that the benchmarks below measure decoding, not I/O.
-func loadFrames(b *testing.B, path string) []capture.Frame {
+func loadFrames(b testing.TB, path string) []capture.Frame {
 	f, err := capture.Open(path)
 	if err != nil {
 		b.Fatal(err)
@@ -175,7 +175,7 @@ func BenchmarkPipeline(b *testing.B) {
 }
 
 // writePcap writes frames (Ethernet, microseconds) as a pcap file.
-func writePcap(b *testing.B, path string, frames []capture.Frame) {
+func writePcap(b testing.TB, path string, frames []capture.Frame) {
 	out := []byte{0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0}
 	le := func(v uint32) { out = append(out, byte(v), byte(v>>8), byte(v>>16), byte(v>>24)) }
 	for _, f := range frames {

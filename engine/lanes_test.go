@@ -184,6 +184,45 @@ func TestLanesFallBack(t *testing.T) {
 	}
 }
 
+// TestLanesRestart: a trace whose first part (HTTP, which the lanes hand on) splits by connection and
+// whose end does not (a UDP datagram in IP fragments) is read again from the start; diagnose is told to
+// forget what it was given (OnRestart) and gets the same as from the pipeline.
+func TestLanesRestart(t *testing.T) {
+	const frag = "../../shared/captures/zeek/ipv4/fragmented-1.pcap"
+	if _, err := os.Stat(frag); err != nil {
+		t.Skip("the shared capture corpus is not at ../../shared/captures")
+	}
+	frames := loadFrames(t, "../testdata/bench/small-4000.pcap")
+	last := frames[len(frames)-1].TimeNS
+	for _, fr := range loadFrames(t, frag) {
+		fr.TimeNS = last + 1e6 // after the first part, a millisecond apart
+		last = fr.TimeNS
+		frames = append(frames, fr)
+	}
+	path := filepath.Join(t.TempDir(), "http-then-fragments.pcap")
+	writePcap(t, path, frames)
+	o := Options{OnHTTP: func(*analysis.HTTPOperation) {}}
+	restarts := 0
+	lanesOff = false
+	var r runResult
+	do := diagnoseOptions(&r)
+	do.OnRestart = func() { restarts++; r.ops, r.malformed = nil, nil }
+	tr, err := OpenWith(path, do)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Run()
+	tr.Close()
+	if restarts != 1 || len(r.ops) == 0 {
+		t.Fatalf("%d restarts, %d operations: the trace should have run in lanes, then been read again", restarts, len(r.ops))
+	}
+	got, want := runTrace(t, path, o, true), runTrace(t, path, o, false)
+	got.lanes = false
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("after the restart: %d operations, %d conversations; want %d, %d", len(got.ops), len(got.convs), len(want.ops), len(want.convs))
+	}
+}
+
 // TestFrameLane checks the quick look at a frame's bytes: both directions of a connection go to one lane,
 // and what it cannot place (fragments, ARP, short frames) goes to lane 0.
 func TestFrameLane(t *testing.T) {
