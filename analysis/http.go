@@ -80,6 +80,11 @@ func (o *HTTPOperation) URL() string {
 	return "http://" + o.Host + o.URI
 }
 
+// HeldWithin says whether the bytes the reassembly holds now are at most the given fraction (1/n) of
+// what all streams may hold at once: a tracker that sees some of a trace's streams (one lane of n) stays
+// within it, or the cap on them all could hit in one tracker of the whole trace where it does not here.
+func (h *HTTPStreams) HeldWithin(n int) bool { return h.held <= httpMaxTotal/int64(n) }
+
 // Memory caps of HTTP reassembly.
 const (
 	httpMaxPDU       = 64 << 20  // bytes one message may collect

@@ -239,7 +239,7 @@ func (p *Packet) ipReportedLen(i int) (int, bool) {
 		var n int
 		switch l.Proto {
 		case ProtoIPv4:
-			if p.Frag.Reassembled && l.Buf == 0 && p.Layers[i].Buf == 1 {
+			if p.Layers[i].Buf == 1 && l.Buf == 0 && p.Frag.Reassembled { // the layer's line first: Frag lies on a line of its own
 				return p.Frag.Length, true
 			}
 			b := p.LayerBytes(l)
@@ -249,7 +249,7 @@ func (p *Packet) ipReportedLen(i int) (int, bool) {
 			}
 			n = total - int(l.Hdr)
 		case ProtoIPv6:
-			if p.Frag.Reassembled && l.Buf == 0 && p.Layers[i].Buf == 1 {
+			if p.Layers[i].Buf == 1 && l.Buf == 0 && p.Frag.Reassembled { // the layer's line first: Frag lies on a line of its own
 				return p.Frag.Length, true
 			}
 			n = p.ipv6PayloadLen(l)

@@ -315,6 +315,10 @@ func (p *Packet) alloc(n int) []byte {
 // Reassembled returns the reassembled IP payload completed in this frame, or nil.
 func (p *Packet) Reassembled() []byte { return p.reasm }
 
+// IsFragment says whether the frame carries an IP fragment (Frag.IsFragment), reading Frag's line only when
+// the frame has a fragment or a reassembled datagram at all.
+func (p *Packet) IsFragment() bool { return p.rare&rareFrag != 0 && p.Frag.IsFragment }
+
 // ReleaseMessages drops the packet's references to the application messages attached to it (AddHTTP),
 // so that a packet waiting in a pipeline for its slot to be reused does not keep a large reassembled
 // message alive. The packet must not be read afterwards.

@@ -9,9 +9,12 @@ import (
 	"github.com/wirelens/wirelens/analysis"
 )
 
-// readAll reads a trace to its end.
+// readAll reads a trace to its end through the pipeline (not in lanes: the tests below look at its
+// trackers).
 func readAll(t *testing.T, path string) *Trace {
 	t.Helper()
+	lanesOff = true
+	defer func() { lanesOff = false }()
 	tr, err := OpenWith(path, Options{NoHTTP: true})
 	if err != nil {
 		t.Fatal(err)

@@ -42,10 +42,6 @@ type Options struct {
 	NoHTTPFields bool
 	// OnMalformed, if set, is called by Run with the number of each malformed frame, in capture order.
 	OnMalformed func(frame uint32)
-	// OnRestart, if set, is called when Run reads the trace again from the start (its lanes found a
-	// frame they could not place, see lanes.go): what OnHTTP and OnMalformed were given before is to be
-	// forgotten, they are given it all again.
-	OnRestart func()
 }
 
 // Trace is an open trace being read frame by frame.
@@ -57,7 +53,8 @@ type Trace struct {
 	tcp  *analysis.TCPStreams
 	udp  *analysis.UDPStreams
 	http *analysis.HTTPStreams
-	ops  []analysis.HTTPOperation
+	// sink receives the HTTP operations for OnHTTP and HTTPOperations (see opSink).
+	sink *opSink
 	done bool
 	// noHTTP: Options.NoHTTP
 	noHTTP bool
@@ -67,7 +64,12 @@ type Trace struct {
 	dns   *analysis.DNSPairing
 	late  map[uint32][]dissect.Diag
 	pl    *pipeline // the read/decode goroutine (pipeline.go), started by the first Next
-	lanes *laneSet  // the lanes the trace was run in (Run, lanes.go), or nil
+	ln    *laneSet  // the lanes the trace is read in (lanes.go), or nil
+	// triedLanes: the first read has decided whether the trace is read in lanes.
+	triedLanes bool
+	// skip is the number of frames Next passes over (analysed, not handed out): those the lanes handed
+	// out before the trace was read again (fallBack).
+	skip int
 	// stopAhead stops the goroutine that reads the file ahead (capture.Reader.ReadAhead).
 	stopAhead func()
 	cur       *batch // the batch Next is handing out
@@ -106,6 +108,7 @@ func OpenWith(path string, o Options) (*Trace, error) {
 	}
 	t.dns.RecordLate()
 	t.http.RecordResponses()
+	t.triedLanes = true // the first pass records into the trace's own analyzers, not lanes'
 	for {
 		if _, err := t.Next(); err != nil {
 			if err != io.EOF {
@@ -146,28 +149,41 @@ func open(path string, o Options) (*Trace, error) {
 	if o.OnHTTP != nil && o.NoHTTPOperations {
 		t.http.Wants = o.WantHTTP
 	}
+	sink := &opSink{}
+	t.sink = sink
 	if o.OnHTTP != nil || !o.NoHTTPOperations {
 		// Without a reader of the operations (list), the HTTP analysis leaves out their strings.
 		t.http.OnOperation = func(op *analysis.HTTPOperation) {
+			if sink.quiet {
+				return
+			}
 			if o.OnHTTP != nil {
 				o.OnHTTP(op)
 			}
 			if !o.NoHTTPOperations {
-				t.ops = append(t.ops, *op)
+				sink.ops = append(sink.ops, *op)
 			}
 		}
 	}
 	return t, nil
 }
 
+// opSink is where the HTTP analysis hands its operations: a heap object of its own, so that a trace
+// opened again (fallBack copies a new Trace over the old one) keeps the one its analysis writes to.
+type opSink struct {
+	ops []analysis.HTTPOperation // kept for HTTPOperations (without Options.NoHTTPOperations)
+	// quiet: the frame being analysed was handed out before (Trace.skip), and so were its operations.
+	quiet bool
+}
+
 // Close stops the reading goroutine and closes the file. Packets returned before are no longer valid.
 func (t *Trace) Close() error {
 	t.stopPipeline()
+	if t.ln != nil {
+		t.stopLanes()
+	}
 	t.stopAhead()
 	t.tcp.Close()
-	if t.lanes != nil {
-		t.lanes.close()
-	}
 	return t.file.Close()
 }
 
@@ -179,6 +195,22 @@ func (t *Trace) Reader() *capture.Reader { return t.file.Reader }
 // io.EOF; if the file was cut short, Truncated says where. Other errors are read errors. Once it has
 // returned an error it returns the same error again.
 func (t *Trace) Next() (*dissect.Packet, error) {
+	if t.err != nil && t.pl == nil {
+		return nil, t.err // Run could not open the trace again (fallBack)
+	}
+	for {
+		// The frames the lanes handed out before the trace was read again are analysed, not handed out.
+		t.sink.quiet = t.Frames < t.skip
+		p, err := t.next()
+		if err != nil || t.Frames > t.skip {
+			t.sink.quiet = false
+			return p, err
+		}
+	}
+}
+
+// next is Next through the pipeline.
+func (t *Trace) next() (*dissect.Packet, error) {
 	if t.cur != nil && t.i > 0 {
 		// The previous packet is done with: what analyzers attached to it may go now rather than when
 		// its slot is decoded into again.
@@ -275,9 +307,9 @@ func (t *Trace) analyzeEarly(p *dissect.Packet, pre *analysis.TCPSeg) {
 // has been read to the end). Call it before the first Next or after Next has returned an error: the
 // reading goroutine may track conversations ahead of Next.
 func (t *Trace) Conversations() []analysis.Conversation {
-	if t.lanes != nil {
+	if t.ln != nil {
 		var out []analysis.Conversation
-		for c := range t.lanes.conversations() {
+		for c := range t.ln.conversations() {
 			out = append(out, c)
 		}
 		return out
@@ -292,8 +324,8 @@ func (t *Trace) Conversations() []analysis.Conversation {
 // few batches ahead of the caller, so that on a trace of many connections the caller's formatting and this
 // work share the cores.
 func (t *Trace) EachConversation() iter.Seq[analysis.Conversation] {
-	if t.lanes != nil {
-		return t.lanes.conversations()
+	if t.ln != nil {
+		return t.ln.conversations()
 	}
 	return func(yield func(analysis.Conversation) bool) {
 		nTCP := (t.tcp.Count() + convBatch - 1) / convBatch // TCP batches
@@ -413,9 +445,9 @@ func (t *Trace) Late() map[uint32][]dissect.Diag {
 // chains are numbered (analysis.LinkRedirects) when the list is read at the end.
 func (t *Trace) HTTPOperations() []analysis.HTTPOperation {
 	if t.done {
-		analysis.LinkRedirects(t.ops)
+		analysis.LinkRedirects(t.sink.ops)
 	}
-	return t.ops
+	return t.sink.ops
 }
 
 // HTTP returns the HTTP analyzer (its counters).

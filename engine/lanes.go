@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/binary"
 	"iter"
+	"math"
 	"os"
 	"runtime"
 	"sync"
@@ -13,98 +14,118 @@ import (
 	"github.com/wirelens/wirelens/dissect"
 )
 
-// Lanes: a trace read to the end by a command that reports only then (Trace.Run) is split by
-// conversation between two goroutines, the lanes. Each lane decodes and tracks every frame of its own
-// conversations, from the first to the last, with a decoder and trackers of its own; the caller's
-// goroutine reads the frames and deals them out. A frame's bytes and its decoded packet stay on one core,
-// and each core keeps the state of half the connections: on a trace of short connections two lanes
-// analyse it some 1.5 to 2 times as fast as one goroutine does, where the pipeline's stages (decoding,
-// tracking) on two cores do not even reach 1.2 times (BENCHMARKS.md).
+// Lanes: a trace read to the end by a command that reports only then (Trace.Run: diagnose,
+// conversations) is split by connection between two goroutines, the lanes. Each lane decodes and analyses
+// every frame of its own connections, from the first to the last, with a decoder and analyzers of its own
+// (TCP, UDP, HTTP operations; lane 0 also pairs DNS); a third goroutine, the dealer, reads the frames and
+// deals them out in chunks. A frame's bytes and its decoded packet stay on one core, and each core keeps
+// the state of half the connections. The caller takes the chunks back in capture order and hands on what
+// the lanes found.
 //
 // Which lane a frame goes to is read from its bytes before it is decoded (frameLane): a TCP or UDP
-// segment goes by its two ports, so that both directions of a connection meet in one lane; everything
-// else (ARP, ICMP, IP fragments, what the quick look does not know) goes to lane 0. Once a frame is
-// decoded its lane checks that every TCP and UDP header the trackers take hashes to it, and that lane 0
-// took the frames whose decoding depends on earlier frames (IP fragments, ICMP and ARP matching). A trace
-// where that fails (a tunnel, a fragmented segment) is read again the usual way: the lanes' results are
-// those of one tracker over the whole trace, or they are not used.
+// segment goes by its two ports, so that both directions of a connection meet in one lane; DNS, and
+// everything else (ARP, ICMP, IP fragments, what the quick look does not know), goes to lane 0. Once a
+// frame is decoded its lane checks that every TCP and UDP header the analyzers take hashes to it, and that
+// lane 0 took the frames whose analysis depends on other connections' frames (inLane). Where that fails (a
+// tunnel, a fragmented segment) the trace is read again through the pipeline, which passes over the
+// frames whose results were handed on (fallBack): a chunk's are handed on only once both lanes have
+// analysed all of it correctly, and until then the lanes' results are those of one analyzer of the whole
+// trace.
 //
-// Each lane numbers its own streams; the conversations are merged by their first frame, which is the
-// order tcp.stream and udp.stream number them in. The trackers evict closed conversations at the frames
-// one tracker of the whole trace would (analysis.SweepClock), so that a late segment finds what it would.
+// What ties connections together is made the same as in one analyzer:
+//   - each lane numbers its own streams; the caller numbers them again in the order of their first
+//     frames, which is the order tcp.stream and udp.stream count in, in each HTTP operation and in the
+//     conversations;
+//   - the TCP trackers evict closed conversations at the frames one tracker of the whole trace would
+//     (analysis.SweepClock), so that a late segment finds what it would;
+//   - HTTP operations are handed on (Options.OnHTTP) in the order of the frames that finished them, and
+//     those left open at the end in stream order, as HTTPStreams.Close does;
+//   - HTTP reassembly caps the bytes all streams hold: a lane that holds more than half of it sends the
+//     trace through the pipeline.
+//
+// Next does not read in lanes: a command that looks at every packet would have each one handed from a
+// lane's core to its own, and on the small-packet benchmark capture list -f took as much CPU and wall
+// time that way as through the pipeline, also with the filter run in the lanes so that only the packets
+// it selects are handed over (BENCHMARKS.md).
 
 const (
 	laneCount   = 2
 	chunkFrames = 256 // frames dealt out at a time
-	maxChunks   = 8   // chunks per trace at most (being read, in the lanes)
+	maxChunks   = 8   // chunks per trace at most (being read, in the lanes, being handed out)
 )
 
-// chunk is a run of consecutive frames, read by the caller and handed to every lane; each lane decodes
-// those of its own conversations.
+// chunk is a run of consecutive frames, read by the dealer and handed to every lane; each lane decodes
+// those of its own connections.
 type chunk struct {
 	frames [chunkFrames]capture.Frame
 	lane   [chunkFrames]uint8 // which lane takes the frame (frameLane)
 	sweep  [chunkFrames]bool  // a tracker of the whole trace would sweep after the frame
+	res    [laneCount]laneResult
+	bad    [laneCount]bool // lane k found a frame out of place in the chunk, or did not analyse it
 	n      int
 	num    int   // the number of the chunk's first frame
 	first  int64 // the capture time of the trace's first frame
 	prev   int64 // the capture time of the frame before the chunk's first (first, for frame 1)
 	frameStore
-	err  error        // the reader's error after the n frames (io.EOF at the end), or nil
-	refs atomic.Int32 // lanes not done with the chunk
+	err error // the reader's error after the n frames (io.EOF at the end), or nil
 }
 
-// lane is one lane's goroutine state.
-type lane struct {
-	in   chan *chunk
-	dec  *dissect.Decoder
-	tcp  *analysis.TCPStreams
-	udp  *analysis.UDPStreams
-	http *analysis.HTTPStreams // nil without HTTP analysis
-	dns  *analysis.DNSPairing  // lane 0's (it takes every DNS message); nil in the others
-	p    dissect.Packet
-	// With results, the lane sends what the caller hands on in capture order, chunk by chunk, on res
-	// (and at the end the operations left open), taking the results to fill from free.
-	results   bool
-	malformed bool // results list the malformed frames
-	res, free chan *laneResult
-	cur       *laneResult
-	frame     uint32 // the frame being analysed (0 at the end), for the operations it finishes
-}
-
-// laneResult is what a lane found in one chunk that the caller hands on in capture order.
+// laneResult is what a lane found in a chunk (or at the end) that the caller hands on in capture order.
 type laneResult struct {
 	newTCP    []uint32 // the first frame of each TCP stream the lane numbered, in its numbering order
+	newUDP    []uint32 // the same for UDP
 	ops       []laneOp // HTTP operations finished, in order
-	malformed []uint32 // malformed frames
+	malformed []uint32 // malformed frames (Run with Options.OnMalformed)
 }
 
-// laneOp is an HTTP operation a lane finished, and the frame that finished it (0: at the end).
+func (r *laneResult) reset() {
+	r.newTCP, r.newUDP, r.ops, r.malformed = r.newTCP[:0], r.newUDP[:0], r.ops[:0], r.malformed[:0]
+}
+
+// laneOp is an HTTP operation a lane finished, and the frame that finished it (math.MaxUint32: at the end).
 type laneOp struct {
 	frame uint32
 	op    analysis.HTTPOperation
 }
 
-// laneSet is a trace's lanes.
+// lane is one lane's goroutine state.
+type lane struct {
+	in   chan *chunk // chunks to analyse, in order; closed at the end
+	done chan *chunk // the chunks analysed, in order; closed after the last
+	dec  *dissect.Decoder
+	tcp  *analysis.TCPStreams
+	udp  *analysis.UDPStreams
+	http *analysis.HTTPStreams // nil without HTTP analysis
+	dns  *analysis.DNSPairing  // lane 0's (it takes every DNS message); nil in the others
+	p    dissect.Packet        // the packet each frame is decoded into
+	// malformed: results list the malformed frames.
+	malformed bool
+	cur       *laneResult // the result being filled
+	frame     uint32      // the frame being analysed, for the operations it finishes
+	final     laneResult  // the operations left open at the end
+}
+
+// laneSet is a trace's lanes and the caller's side of them.
 type laneSet struct {
 	lanes [laneCount]lane
-	free  chan *chunk
-	made  int
-	mixed atomic.Bool // a frame was found in the wrong lane: the lanes' results are not used
+	free  chan *chunk // chunks handed out and done with
+	stop  chan struct{}
+	mixed atomic.Bool // a lane found a frame out of place: it and the dealer stop
 	wg    sync.WaitGroup
-	// global maps each lane's TCP stream numbers to the trace's (the order of their first frames).
-	global [laneCount][]uint32
-	nTCP   uint32
+	// global maps each lane's stream numbers to the trace's (the order of their first frames).
+	globalTCP, globalUDP [laneCount][]uint32
+	nTCP, nUDP           uint32
+	ops                  []*laneOp // the operations of the chunk being handed on, in capture order
+	started              bool      // a chunk was handed on (Trace.Start is set)
 }
 
 // lanesOff turns lanes off (tests compare them with the pipeline).
 var lanesOff = false
 
-// canRunLanes says whether the trace can be run in lanes: nothing read yet, a capture file (read again if
-// the lanes fail), of HTTP only the operations (no tshark view, no list of them kept), no second pass, and
-// two cores.
+// canRunLanes says whether the trace can be read in lanes: nothing read yet, a capture file (so that it
+// can be read again, see lanes.go), no list of HTTP operations kept, no second pass, and two cores.
 func (t *Trace) canRunLanes() bool {
-	if lanesOff || t.pl != nil || t.Frames != 0 || t.err != nil || !t.noHTTP && !(t.http.NoFields && t.opts.NoHTTPOperations) || t.late != nil || t.opts.AllEvents || t.path == "-" || runtime.GOMAXPROCS(0) < laneCount {
+	if lanesOff || t.pl != nil || t.Frames != 0 || t.err != nil || !t.noHTTP && !t.opts.NoHTTPOperations || t.late != nil || t.opts.AllEvents || t.path == "-" || runtime.GOMAXPROCS(0) < laneCount {
 		return false
 	}
 	if f := t.file.Reader.Format(); f != capture.FormatPcap && f != capture.FormatPcapNG {
@@ -115,26 +136,26 @@ func (t *Trace) canRunLanes() bool {
 }
 
 // Run reads the trace to the end without handing out its packets, for a command that reports only at the
-// end (Conversations, EachConversation). It returns what Next returns at the end: io.EOF, or a read
-// error. Where it can (canRunLanes) it runs the trace in lanes; otherwise, or when the lanes find a frame
-// they cannot split, it calls Next to the end.
+// end (Conversations, EachConversation, Options.OnHTTP, Options.OnMalformed). It returns what Next returns
+// at the end: io.EOF, or a read error. It reads the trace in lanes where it can.
 func (t *Trace) Run() error {
-	if t.canRunLanes() {
-		if ok, err := t.runLanes(); ok {
-			return err
+	if !t.triedLanes {
+		t.triedLanes = true
+		if t.canRunLanes() {
+			t.startLanes()
 		}
-		// Read again from the start, the usual way.
-		slow := t.http.Slow
-		nt, err := open(t.path, t.opts)
-		t.Close()
+	}
+	for t.ln != nil {
+		c, ok := t.laneChunk()
+		if !ok {
+			break // read again through the pipeline (fallBack)
+		}
+		t.Frames += c.n
+		err := c.err
+		t.ln.recycle(c)
 		if err != nil {
-			t.err = err
-			return err
-		}
-		*t = *nt
-		t.http.Slow = slow
-		if t.opts.OnRestart != nil {
-			t.opts.OnRestart()
+			t.endLanes(err)
+			return t.err
 		}
 	}
 	for {
@@ -148,27 +169,21 @@ func (t *Trace) Run() error {
 	}
 }
 
-// runLanes runs the trace in lanes. It returns false when a frame could not be split by conversation
-// (the trace must be read again), else true and the error Next would give at the end.
-func (t *Trace) runLanes() (bool, error) {
-	ls := &laneSet{free: make(chan *chunk, maxChunks)}
-	results := !t.noHTTP || t.opts.OnMalformed != nil
+// startLanes starts the dealer and the lanes.
+func (t *Trace) startLanes() {
+	ls := &laneSet{free: make(chan *chunk, maxChunks), stop: make(chan struct{})}
 	for k := range ls.lanes {
 		l := &ls.lanes[k]
-		*l = lane{in: make(chan *chunk, maxChunks), dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams()}
+		*l = lane{in: make(chan *chunk, maxChunks), done: make(chan *chunk, maxChunks), dec: dissect.NewDecoder(),
+			tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), malformed: t.opts.OnMalformed != nil}
 		l.tcp.SweepsOutside()
-		if results {
-			l.results, l.malformed = true, t.opts.OnMalformed != nil
-			l.res, l.free = make(chan *laneResult, 2*maxChunks+2), make(chan *laneResult, 2*maxChunks+2)
-			for range 2*maxChunks + 2 {
-				l.free <- new(laneResult)
-			}
-		}
 		if !t.noHTTP {
 			l.http = analysis.NewHTTPStreams()
-			l.http.NoFields, l.http.Slow = true, t.http.Slow
-			// Every operation gets its strings (Wants would ask the caller's report, on another goroutine).
-			l.http.OnOperation = func(op *analysis.HTTPOperation) { l.cur.ops = append(l.cur.ops, laneOp{l.frame, *op}) }
+			l.http.NoFields, l.http.Slow = t.http.NoFields, t.http.Slow
+			if t.opts.OnHTTP != nil {
+				// Every operation gets its strings (Wants would ask the caller, on another goroutine).
+				l.http.OnOperation = func(op *analysis.HTTPOperation) { l.cur.ops = append(l.cur.ops, laneOp{l.frame, *op}) }
+			}
 			if k == 0 {
 				l.dns = analysis.NewDNSPairing()
 			}
@@ -176,8 +191,20 @@ func (t *Trace) runLanes() (bool, error) {
 		ls.wg.Add(1)
 		go ls.run(k)
 	}
-	t.lanes = ls
-	waiting := 0 // chunks handed out whose results are not handed on yet
+	ls.wg.Add(1)
+	go ls.deal(t.file)
+	t.ln = ls
+}
+
+// deal is the dealer's goroutine: it reads the frames into chunks and hands each chunk to every lane, until
+// the end of the file, a lane finds a frame out of place, or the lanes are stopped.
+func (ls *laneSet) deal(f *capture.File) {
+	defer ls.wg.Done()
+	defer func() {
+		for k := range ls.lanes {
+			close(ls.lanes[k].in)
+		}
+	}()
 	var (
 		fr      capture.Frame
 		pending bool // fr holds a frame that did not fit in the last chunk
@@ -185,14 +212,28 @@ func (t *Trace) runLanes() (bool, error) {
 		num     int
 		first   int64
 		prev    int64
-		err     error
+		made    int
 	)
-	for err == nil && !ls.mixed.Load() {
-		c := ls.chunk()
-		c.n, c.err, c.arena, c.num, c.prev = 0, nil, c.arena[:0], num+1, prev
+	for !ls.mixed.Load() {
+		var c *chunk
+		select {
+		case c = <-ls.free:
+		default:
+			if made < maxChunks {
+				made++
+				c = new(chunk)
+				break
+			}
+			select {
+			case c = <-ls.free:
+			case <-ls.stop:
+				return
+			}
+		}
+		c.n, c.err, c.arena, c.num, c.prev, c.bad = 0, nil, c.arena[:0], num+1, prev, [laneCount]bool{}
 		for c.n < chunkFrames {
 			if !pending {
-				if e := t.file.Next(&fr); e != nil {
+				if e := f.Next(&fr); e != nil {
 					c.err = e
 					break
 				}
@@ -216,203 +257,80 @@ func (t *Trace) runLanes() (bool, error) {
 			c.n++
 		}
 		c.first = first
-		err = c.err
-		c.refs.Store(laneCount)
 		for k := range ls.lanes {
-			ls.lanes[k].in <- c
-		}
-		if results {
-			// The lanes send a result per chunk: at most maxChunks wait, so that they never block.
-			for waiting++; waiting > maxChunks; waiting-- {
-				ls.handOn(t, false)
+			select {
+			case ls.lanes[k].in <- c: // never blocks: the channel holds every chunk there is
+			case <-ls.stop:
+				if k == 0 {
+					c.release() // no lane has it
+				}
+				return
 			}
 		}
-	}
-	for k := range ls.lanes {
-		close(ls.lanes[k].in)
-	}
-	if results {
-		for ; waiting > 0; waiting-- {
-			ls.handOn(t, false)
+		if c.err != nil {
+			return
 		}
-		ls.handOn(t, true) // the operations left open at the end
-	}
-	ls.wg.Wait()
-	if ls.mixed.Load() {
-		return false, nil
-	}
-	t.Frames = num
-	t.Start = first
-	if !t.noHTTP {
-		t.http.CutShort, t.http.Requests, t.http.Responses, t.http.CapHits = 0, 0, 0, 0
-		for k := range ls.lanes {
-			h := ls.lanes[k].http
-			t.http.CutShort += h.CutShort
-			t.http.Requests += h.Requests
-			t.http.Responses += h.Responses
-			t.http.CapHits += h.CapHits
-		}
-		t.dns = ls.lanes[0].dns
-		t.done = true // the lanes' HTTP analysis is closed
-	}
-	t.setErr(err)
-	return true, t.err
-}
-
-// handOn takes the lanes' results of the oldest chunk not handed on yet (or, at the end, the operations
-// left open) and hands them on in capture order: TCP streams numbered as one tracker would, HTTP
-// operations (Options.OnHTTP) with those numbers, malformed frames (Options.OnMalformed). Once a lane has
-// found a frame out of place nothing is handed on (the trace is read again).
-func (ls *laneSet) handOn(t *Trace, end bool) {
-	var r [laneCount]*laneResult
-	for k := range ls.lanes {
-		r[k] = <-ls.lanes[k].res
-	}
-	defer func() {
-		for k := range ls.lanes {
-			l := &ls.lanes[k]
-			r[k].newTCP, r[k].ops, r[k].malformed = r[k].newTCP[:0], r[k].ops[:0], r[k].malformed[:0]
-			l.free <- r[k]
-		}
-	}()
-	if ls.mixed.Load() {
-		return
-	}
-	// Streams by first frame (a frame is in one lane; a lane numbers its streams in frame order).
-	var i [laneCount]int
-	for {
-		k := -1
-		for j := range r {
-			if i[j] < len(r[j].newTCP) && (k < 0 || r[j].newTCP[i[j]] < r[k].newTCP[i[k]]) {
-				k = j
-			}
-		}
-		if k < 0 {
-			break
-		}
-		ls.global[k] = append(ls.global[k], ls.nTCP)
-		ls.nTCP++
-		i[k]++
-	}
-	// Operations by the frame that finished them; at the end, by stream (HTTPStreams.Close's order).
-	i = [laneCount]int{}
-	for {
-		k := -1
-		for j := range r {
-			if i[j] >= len(r[j].ops) {
-				continue
-			}
-			if k < 0 {
-				k = j
-				continue
-			}
-			a, b := &r[j].ops[i[j]], &r[k].ops[i[k]]
-			if !end && a.frame < b.frame || end && ls.global[j][a.op.Stream] < ls.global[k][b.op.Stream] {
-				k = j
-			}
-		}
-		if k < 0 {
-			break
-		}
-		op := &r[k].ops[i[k]].op
-		op.Stream = int(ls.global[k][op.Stream])
-		if t.opts.OnHTTP != nil {
-			t.opts.OnHTTP(op)
-		}
-		i[k]++
-	}
-	if t.opts.OnMalformed == nil {
-		return
-	}
-	i = [laneCount]int{}
-	for {
-		k := -1
-		for j := range r {
-			if i[j] < len(r[j].malformed) && (k < 0 || r[j].malformed[i[j]] < r[k].malformed[i[k]]) {
-				k = j
-			}
-		}
-		if k < 0 {
-			break
-		}
-		t.opts.OnMalformed(r[k].malformed[i[k]])
-		i[k]++
 	}
 }
 
-// chunk returns a free chunk, waiting for one when maxChunks are in use.
-func (ls *laneSet) chunk() *chunk {
-	select {
-	case c := <-ls.free:
-		return c
-	default:
-	}
-	if ls.made < maxChunks {
-		ls.made++
-		return new(chunk)
-	}
-	return <-ls.free
-}
-
-// run is lane k's goroutine: it decodes and tracks the frames of its conversations, chunk by chunk.
+// run is lane k's goroutine: it analyses the frames of its connections, chunk by chunk, then closes its
+// HTTP analysis.
 func (ls *laneSet) run(k int) {
 	defer ls.wg.Done()
 	l := &ls.lanes[k]
 	for c := range l.in {
-		if l.results {
-			l.cur = <-l.free
+		r := &c.res[k]
+		r.reset()
+		l.cur = r
+		if ls.mixed.Load() || !l.chunk(c, uint8(k)) {
+			c.bad[k] = true
+			ls.mixed.Store(true)
 		}
-		if !ls.mixed.Load() {
-			l.chunk(c, uint8(k), &ls.mixed)
-		}
-		if c.refs.Add(-1) == 0 {
-			c.release()
-			ls.free <- c // never blocks: the channel holds every chunk there is
-		}
-		if l.results {
-			l.res <- l.cur
-		}
+		l.done <- c // never blocks: the channel holds every chunk there is
 	}
-	if l.results {
-		l.cur, l.frame = <-l.free, 0
-		if l.http != nil && !ls.mixed.Load() {
-			l.http.Close()
-		}
-		l.res <- l.cur
+	l.final.reset()
+	l.cur, l.frame = &l.final, math.MaxUint32
+	if l.http != nil && !ls.mixed.Load() {
+		l.http.Close()
 	}
+	close(l.done)
 }
 
-// chunk decodes and tracks the frames of c that lane k takes, and sweeps the closing conversations where a
-// tracker of the whole trace would.
-func (l *lane) chunk(c *chunk, k uint8, mixed *atomic.Bool) {
+// chunk analyses the frames of c that lane k takes, and sweeps the closing conversations where a tracker of
+// the whole trace would. It returns false at a frame out of place (inLane), or one that makes the HTTP
+// reassembly hold more than the lane's share.
+func (l *lane) chunk(c *chunk, k uint8) bool {
 	prev := c.prev
+	r := l.cur
 	p := &l.p
 	for i := 0; i < c.n; i++ {
 		fr := &c.frames[i]
 		if c.lane[i] == k {
-			n := l.tcp.Count()
+			nt, nu := l.tcp.Count(), l.udp.Count()
 			l.dec.DecodeAt(fr, p, c.num+i, c.first, prev)
 			l.tcp.Observe(p)
 			l.udp.Observe(p)
 			if !inLane(p, k) {
-				mixed.Store(true)
-				return
+				return false
 			}
-			if l.results {
-				r := l.cur
-				for range l.tcp.Count() - n {
-					r.newTCP = append(r.newTCP, uint32(p.Num))
+			for range l.tcp.Count() - nt {
+				r.newTCP = append(r.newTCP, uint32(p.Num))
+			}
+			for range l.udp.Count() - nu {
+				r.newUDP = append(r.newUDP, uint32(p.Num))
+			}
+			if l.http != nil {
+				l.frame = uint32(p.Num)
+				l.http.Observe(p)
+				if !l.http.HeldWithin(laneCount) {
+					return false
 				}
-				if l.http != nil {
-					l.frame = uint32(p.Num)
-					l.http.Observe(p)
-				}
-				if l.dns != nil {
-					l.dns.Observe(p)
-				}
-				if l.malformed && p.IsMalformed() {
-					r.malformed = append(r.malformed, uint32(p.Num))
-				}
+			}
+			if l.dns != nil {
+				l.dns.Observe(p)
+			}
+			if l.malformed && p.IsMalformed() {
+				r.malformed = append(r.malformed, uint32(p.Num))
 			}
 			p.ReleaseMessages()
 		}
@@ -420,6 +338,191 @@ func (l *lane) chunk(c *chunk, k uint8, mixed *atomic.Bool) {
 			l.tcp.SweepAt(fr.TimeNS)
 		}
 		prev = fr.TimeNS
+	}
+	return true
+}
+
+// laneChunk takes the next chunk back from the lanes and hands on what they found in it (handOn). It
+// returns false when a lane found a frame out of place: the trace has then been opened again (fallBack).
+func (t *Trace) laneChunk() (*chunk, bool) {
+	ls := t.ln
+	var c *chunk
+	for k := range ls.lanes {
+		var ok bool
+		if c, ok = <-ls.lanes[k].done; !ok {
+			c = nil
+		}
+	}
+	if c == nil || c.bad != [laneCount]bool{} {
+		t.fallBack()
+		return nil, false
+	}
+	if !ls.started {
+		ls.started = true
+		t.Start = c.first
+	}
+	ls.handOn(t, c)
+	return c, true
+}
+
+// handOn hands on what the lanes found in chunk c, in capture order: the streams they numbered get the
+// trace's numbers; the HTTP operations, with those numbers, go to Options.OnHTTP, the malformed frames to
+// Options.OnMalformed.
+func (ls *laneSet) handOn(t *Trace, c *chunk) {
+	var lists [laneCount][]uint32
+	for k := range lists {
+		lists[k] = c.res[k].newTCP
+	}
+	renumber(&ls.globalTCP, &ls.nTCP, lists)
+	for k := range lists {
+		lists[k] = c.res[k].newUDP
+	}
+	renumber(&ls.globalUDP, &ls.nUDP, lists)
+	ls.ops = ls.ops[:0]
+	var i [laneCount]int
+	for {
+		k := -1
+		for j := range c.res {
+			if i[j] < len(c.res[j].ops) && (k < 0 || c.res[j].ops[i[j]].frame < c.res[k].ops[i[k]].frame) {
+				k = j
+			}
+		}
+		if k < 0 {
+			break
+		}
+		o := &c.res[k].ops[i[k]]
+		o.op.Stream = int(ls.globalTCP[k][o.op.Stream])
+		ls.ops = append(ls.ops, o)
+		i[k]++
+	}
+	if t.opts.OnHTTP != nil {
+		for _, o := range ls.ops {
+			t.opts.OnHTTP(&o.op)
+		}
+	}
+	if t.opts.OnMalformed == nil {
+		return
+	}
+	i = [laneCount]int{}
+	for {
+		k := -1
+		for j := range c.res {
+			if i[j] < len(c.res[j].malformed) && (k < 0 || c.res[j].malformed[i[j]] < c.res[k].malformed[i[k]]) {
+				k = j
+			}
+		}
+		if k < 0 {
+			break
+		}
+		t.opts.OnMalformed(c.res[k].malformed[i[k]])
+		i[k]++
+	}
+}
+
+// renumber gives the streams the lanes numbered in a chunk (lists: the first frame of each, per lane, in
+// the lane's order) the trace's numbers, in the order of their first frames: a frame is in one lane, and a
+// lane numbers its streams in frame order.
+func renumber(global *[laneCount][]uint32, next *uint32, lists [laneCount][]uint32) {
+	var i [laneCount]int
+	for {
+		k := -1
+		for j := range lists {
+			if i[j] < len(lists[j]) && (k < 0 || lists[j][i[j]] < lists[k][i[k]]) {
+				k = j
+			}
+		}
+		if k < 0 {
+			return
+		}
+		global[k] = append(global[k], *next)
+		*next++
+		i[k]++
+	}
+}
+
+// recycle hands a chunk back to the dealer once it is done with.
+func (ls *laneSet) recycle(c *chunk) {
+	c.release()
+	ls.free <- c // never blocks: the channel holds every chunk there is
+}
+
+// endLanes ends a trace read in lanes after its last chunk: the operations left open in the lanes are
+// handed on, in stream order (HTTPStreams.Close's), the lanes' counters and lane 0's DNS pairing become the
+// trace's, and the trace ends with err.
+func (t *Trace) endLanes(err error) {
+	ls := t.ln
+	for k := range ls.lanes {
+		for range ls.lanes[k].done { // closed once the lane has closed its HTTP analysis
+		}
+	}
+	var i [laneCount]int
+	for {
+		k := -1
+		for j := range ls.lanes {
+			ops := ls.lanes[j].final.ops
+			if i[j] >= len(ops) {
+				continue
+			}
+			if k < 0 || ls.globalTCP[j][ops[i[j]].op.Stream] < ls.globalTCP[k][ls.lanes[k].final.ops[i[k]].op.Stream] {
+				k = j
+			}
+		}
+		if k < 0 {
+			break
+		}
+		op := &ls.lanes[k].final.ops[i[k]].op
+		op.Stream = int(ls.globalTCP[k][op.Stream])
+		t.opts.OnHTTP(op)
+		i[k]++
+	}
+	if !t.noHTTP {
+		h := t.http
+		h.CutShort, h.Requests, h.Responses, h.CapHits = 0, 0, 0, 0
+		for k := range ls.lanes {
+			l := ls.lanes[k].http
+			h.CutShort += l.CutShort
+			h.Requests += l.Requests
+			h.Responses += l.Responses
+			h.CapHits += l.CapHits
+		}
+		t.dns = ls.lanes[0].dns
+	}
+	ls.wg.Wait()
+	t.setErr(err)
+}
+
+// fallBack opens the trace again, to be read through the pipeline from the start: the frames handed out
+// so far are passed over (Trace.skip), and the HTTP operations they finished are not handed on again.
+func (t *Trace) fallBack() {
+	skip, slow := t.Frames, t.http.Slow
+	nt, err := open(t.path, t.opts)
+	t.Close()
+	if err != nil {
+		t.err = err
+		return
+	}
+	*t = *nt
+	t.http.Slow = slow
+	t.triedLanes = true
+	t.skip = skip
+}
+
+// stopLanes stops the dealer and the lanes and lets go of the chunks.
+func (t *Trace) stopLanes() {
+	ls := t.ln
+	t.ln = nil
+	ls.mixed.Store(true) // the lanes stop analysing
+	close(ls.stop)
+	for k := range ls.lanes {
+		for c := range ls.lanes[k].done {
+			if k == 0 {
+				c.release()
+			}
+		}
+	}
+	ls.wg.Wait()
+	for k := range ls.lanes {
+		ls.lanes[k].tcp.Close()
 	}
 }
 
@@ -495,7 +598,7 @@ func frameLane(fr *capture.Frame) uint8 {
 // IP fragment, ICMP or ARP, which the decoder matches across frames; DNS, paired across frames by lane
 // 0) is in lane 0.
 func inLane(p *dissect.Packet, k uint8) bool {
-	if k != 0 && p.Frag.IsFragment {
+	if k != 0 && p.IsFragment() {
 		return false
 	}
 	for i := 0; i < p.N; i++ {
@@ -649,10 +752,3 @@ func (f *convFeed) run(l *lane, stop chan struct{}) {
 
 // conversations is EachConversation for a trace run in lanes.
 func (ls *laneSet) conversations() iter.Seq[analysis.Conversation] { return ls.eachConversation }
-
-// close lets go of the lanes' trackers.
-func (ls *laneSet) close() {
-	for k := range ls.lanes {
-		ls.lanes[k].tcp.Close()
-	}
-}

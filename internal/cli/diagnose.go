@@ -38,7 +38,7 @@ func diagnoseCmd(g *globals) *cobra.Command {
 			var malformed []uint32
 			// diagnose shows no http.* fields: tshark's view of HTTP is skipped unless the filter reads it.
 			t, err := openTraceOpts(path, engine.Options{NoHTTPOperations: true, NoHTTPFields: !sel.reads("http", "ntlmssp"),
-				WantHTTP: func(op *analysis.HTTPOperation) bool { return report.Wants(op) },
+				WantHTTP: report.Wants,
 				OnHTTP: func(op *analysis.HTTPOperation) {
 					// With -f, the operations of the streams selected so far (the selection grows as the
 					// trace is read).
@@ -47,8 +47,6 @@ func diagnoseCmd(g *globals) *cobra.Command {
 					}
 				},
 				OnMalformed: func(frame uint32) { malformed = append(malformed, frame) },
-				// The trace is read again from the start (Trace.Run): what was gathered goes.
-				OnRestart: func() { report, malformed = analysis.NewHTTPReport(report.Slow), nil },
 			})
 			if err != nil {
 				return err
