@@ -193,3 +193,40 @@ func writePcap(b testing.TB, path string, frames []capture.Frame) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkRun measures Trace.Run per packet with diagnose's options (HTTP operations, no tshark view),
+// read in lanes and, for comparison, through the pipeline (lanes.go), over uncompressed copies of the
+// echo trace (500 connections, no HTTP) and of the 4,000 frames of short HTTP connections in
+// testdata/bench. One op is the whole trace; ns/pkt is per packet.
+func BenchmarkRun(b *testing.B) {
+	for _, trace := range []struct{ name, path string }{{"echo", benchTrace}, {"http", "../testdata/bench/small-4000.pcap"}} {
+		frames := loadFrames(b, trace.path)
+		path := filepath.Join(b.TempDir(), trace.name+".pcap")
+		writePcap(b, path, frames)
+		for _, lanes := range []bool{true, false} {
+			name := trace.name + "/lanes"
+			if !lanes {
+				name = trace.name + "/pipeline"
+			}
+			b.Run(name, func(b *testing.B) {
+				lanesOff = !lanes
+				defer func() { lanesOff = false }()
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					tr, err := OpenWith(path, Options{NoHTTPOperations: true, NoHTTPFields: true, OnHTTP: func(*analysis.HTTPOperation) {}})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := tr.Run(); err != io.EOF {
+						b.Fatal(err)
+					}
+					if (tr.ln != nil) != lanes {
+						b.Fatal("lanes used:", tr.ln != nil)
+					}
+					tr.Close()
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(frames)), "ns/pkt")
+			})
+		}
+	}
+}
