@@ -123,7 +123,7 @@ type laneSet struct {
 var lanesOff = false
 
 // canRunLanes says whether the trace can be read in lanes: nothing read yet, a capture file (so that it
-// can be read again, see lanes.go), no list of HTTP operations kept, no second pass, and two cores.
+// can be read again, see fallBack), no list of HTTP operations kept, no second pass, and two cores.
 func (t *Trace) canRunLanes() bool {
 	if lanesOff || t.pl != nil || t.Frames != 0 || t.err != nil || !t.noHTTP && !t.opts.NoHTTPOperations || t.late != nil || t.opts.AllEvents || t.path == "-" || runtime.GOMAXPROCS(0) < laneCount {
 		return false
@@ -232,18 +232,8 @@ func (ls *laneSet) deal(f *capture.File) {
 		}
 		c.n, c.err, c.arena, c.num, c.prev, c.bad = 0, nil, c.arena[:0], num+1, prev, [laneCount]bool{}
 		for c.n < chunkFrames {
-			if !pending {
-				if e := f.Next(&fr); e != nil {
-					c.err = e
-					break
-				}
-			}
-			pending = false
-			if held, full := c.hold(&fr); full {
-				pending = true
-				break
-			} else if !held && !c.keep(&fr, c.n > 0) {
-				pending = true
+			if ok, err := c.next(f, &fr, &pending, c.n > 0); !ok {
+				c.err = err
 				break
 			}
 			if num == 0 {
@@ -354,6 +344,9 @@ func (t *Trace) laneChunk() (*chunk, bool) {
 		}
 	}
 	if c == nil || c.bad != [laneCount]bool{} {
+		if c != nil {
+			c.release()
+		}
 		t.fallBack()
 		return nil, false
 	}

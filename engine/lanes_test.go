@@ -136,24 +136,8 @@ func compareLanes(t *testing.T, o Options) {
 			if got.live != want.live || got.evicted != want.evicted || got.revived != want.revived {
 				t.Errorf("  live/evicted/revived %d/%d/%d, want %d/%d/%d", got.live, got.evicted, got.revived, want.live, want.evicted, want.revived)
 			}
-			for i := range min(len(got.convs), len(want.convs)) {
-				if !reflect.DeepEqual(got.convs[i], want.convs[i]) {
-					t.Errorf("  conversation %d:\n  got  %+v\n  want %+v", i, got.convs[i], want.convs[i])
-					break
-				}
-			}
-			if len(got.convs) != len(want.convs) {
-				t.Errorf("  %d conversations, want %d", len(got.convs), len(want.convs))
-			}
-			for i := range min(len(got.ops), len(want.ops)) {
-				if !reflect.DeepEqual(got.ops[i], want.ops[i]) {
-					t.Errorf("  HTTP operation %d:\n  got  %+v\n  want %+v", i, got.ops[i], want.ops[i])
-					break
-				}
-			}
-			if len(got.ops) != len(want.ops) {
-				t.Errorf("  %d HTTP operations, want %d", len(got.ops), len(want.ops))
-			}
+			firstDiff(t, "conversation", got.convs, want.convs)
+			firstDiff(t, "HTTP operation", got.ops, want.ops)
 			if !reflect.DeepEqual(got.malformed, want.malformed) || !reflect.DeepEqual(got.dns, want.dns) {
 				t.Errorf("  malformed %v, DNS %+v\n  want %v, %+v", got.malformed, got.dns, want.malformed, want.dns)
 			}
@@ -162,6 +146,20 @@ func compareLanes(t *testing.T, o Options) {
 	t.Logf("%d captures ran in lanes, %d fell back to the pipeline; %d evict conversations; %d HTTP operations", inLanes, fellBack, evicting, ops)
 	if inLanes < 10 {
 		t.Errorf("only %d captures ran in lanes", inLanes)
+	}
+}
+
+// firstDiff reports the first element where got and want differ, and a difference in length.
+func firstDiff[T any](t *testing.T, what string, got, want []T) {
+	t.Helper()
+	for i := range min(len(got), len(want)) {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("  %s %d:\n  got  %+v\n  want %+v", what, i, got[i], want[i])
+			break
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("  %d of %s, want %d", len(got), what, len(want))
 	}
 }
 

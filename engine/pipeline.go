@@ -206,18 +206,8 @@ func (t *Trace) produce(pl *pipeline) {
 		}
 		b.n, b.err, b.arena = 0, nil, b.arena[:0]
 		for b.n < batchFrames {
-			if !pending {
-				if err := t.file.Next(&fr); err != nil {
-					b.err = err
-					break
-				}
-			}
-			pending = false
-			if held, full := b.hold(&fr); full {
-				pending = true
-				break
-			} else if !held && !b.keep(&fr, b.n > 0) {
-				pending = true
+			if ok, err := b.next(t.file, &fr, &pending, b.n > 0); !ok {
+				b.err = err
 				break
 			}
 			if fr.Event != nil {
@@ -245,6 +235,23 @@ func (t *Trace) produce(pl *pipeline) {
 			return
 		}
 	}
+}
+
+// next reads the next frame into fr, unless fr holds one already (pending), and keeps its bytes (hold or
+// keep; some: frames are held already). It returns false with the reader's error, or with a nil error and
+// pending set when the frame must go into the next run of frames.
+func (b *frameStore) next(f *capture.File, fr *capture.Frame, pending *bool, some bool) (bool, error) {
+	if !*pending {
+		if err := f.Next(fr); err != nil {
+			return false, err
+		}
+	}
+	*pending = false
+	if held, full := b.hold(fr); full || !held && !b.keep(fr, some) {
+		*pending = true
+		return false, nil
+	}
+	return true, nil
 }
 
 // keep copies the frame's bytes (and comment) into the arena and points fr at the copy. It returns false

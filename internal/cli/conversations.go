@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wirelens/wirelens/analysis"
+	"github.com/wirelens/wirelens/dissect"
 	"github.com/wirelens/wirelens/engine"
 	"github.com/wirelens/wirelens/field"
 )
@@ -56,20 +57,7 @@ func runConversations(g *globals, o *convOpts, path string) error {
 		return err
 	}
 	defer t.Close()
-	var readErr error
-	if sel.all {
-		// Nothing to look at frame by frame: the trace may be run in lanes (engine.Trace.Run).
-		readErr = t.Run()
-	} else {
-		for {
-			p, err := t.Next()
-			if err != nil {
-				readErr = err
-				break
-			}
-			sel.observe(p)
-		}
-	}
+	readErr := readToEnd(t, sel, func(p *dissect.Packet) { sel.observe(p) })
 	cols := []column{
 		{name: "proto", width: 5}, {name: "stream", width: 6, right: true}, {name: "client", width: 22}, {name: "server", width: 22},
 		{name: "state", width: 6}, {name: "history", width: 10}, {name: "start", width: 12, right: true}, {name: "duration", width: 12, right: true},

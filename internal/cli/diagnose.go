@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/wirelens/wirelens/analysis"
+	"github.com/wirelens/wirelens/dissect"
 	"github.com/wirelens/wirelens/engine"
 )
 
@@ -53,22 +54,11 @@ func diagnoseCmd(g *globals) *cobra.Command {
 			}
 			defer t.Close()
 			t.HTTP().Slow = report.Slow
-			var readErr error
-			if sel.all {
-				// Nothing to look at frame by frame: the trace may be run in lanes (engine.Trace.Run).
-				readErr = t.Run()
-			} else {
-				for {
-					p, err := t.Next()
-					if err != nil {
-						readErr = err
-						break
-					}
-					if sel.observe(p) && p.IsMalformed() {
-						malformed = append(malformed, uint32(p.Num))
-					}
+			readErr := readToEnd(t, sel, func(p *dissect.Packet) {
+				if sel.observe(p) && p.IsMalformed() {
+					malformed = append(malformed, uint32(p.Num))
 				}
-			}
+			})
 			facts := analysis.TraceFacts{HTTP: report, Frames: t.Frames, Malformed: malformed}
 			report.CutShort = t.HTTP().CutShort
 			facts.DNS = t.DNS().Report(func(tcp bool, s uint32) bool { return sel.all || tcp && sel.tcp[s] || !tcp && sel.udp[s] })

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"strings"
+
 	"github.com/wirelens/wirelens/analysis"
 	"github.com/wirelens/wirelens/dissect"
+	"github.com/wirelens/wirelens/engine"
 	"github.com/wirelens/wirelens/filter"
-	"strings"
 )
 
 // selection remembers which conversations have at least one frame a display filter selects: commands
@@ -67,4 +69,21 @@ func (s *selection) reads(protos ...string) bool {
 		}
 	}
 	return false
+}
+
+// readToEnd reads a trace to its end for a command that reports at the end, and returns the error Next
+// gave there (io.EOF normally). When the selection takes every frame there is nothing to look at frame
+// by frame, and the trace may be read in lanes (engine.Trace.Run); otherwise each frame is given to each,
+// in capture order.
+func readToEnd(t *engine.Trace, sel *selection, each func(p *dissect.Packet)) error {
+	if sel.all {
+		return t.Run()
+	}
+	for {
+		p, err := t.Next()
+		if err != nil {
+			return err
+		}
+		each(p)
+	}
 }
