@@ -116,6 +116,11 @@ type HTTPStreams struct {
 	// with those left empty; the request's head is kept until then and the strings are made only for
 	// the operations it wants (diagnose's report reads them for errors, redirects and the slowest).
 	Wants func(op *HTTPOperation) bool
+	// Defer, if set with OnOperation (in place of Wants), is given the request head of each operation
+	// whose request strings wait to be made (valid only during the call), with the request's two ends,
+	// just before OnOperation gets the operation: its reader makes them later, if it wants them, with
+	// HTTPOperation.SetRequestStrings. For a reader on another goroutine, whose Wants cannot be asked.
+	Defer func(op *HTTPOperation, head []byte, client, server netip.AddrPort)
 	// Slow is the response time above which a response gets a "slow" diagnostic (default 1 s).
 	Slow int64
 	// NoFields skips tshark's view: no HTTP layers on the frames (no http.* fields), only the
@@ -866,7 +871,7 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 		case h.OnOperation == nil:
 			// Without a reader (list) the operations view still gives its diagnostics, which need
 			// none of the strings.
-		case h.Wants != nil && len(head) > 0:
+		case (h.Wants != nil || h.Defer != nil) && len(head) > 0:
 			op.reqHead, op.reqSide = append(h.opHeads.Grow(nil, len(head)), head...), side
 		default:
 			h.requestStrings(op, s, side, hd)
@@ -951,8 +956,30 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 // requestStrings fills in the strings of op that its request gives (sent from side of stream s).
 func (h *HTTPStreams) requestStrings(op *HTTPOperation, s *httpStream, side int, hd *dissect.HTTPHead) {
 	op.Client, op.Server = s.addr(h, side), s.addr(h, 1-side)
-	op.Host, op.URI, op.Version = h.str(hd.Host), string(hd.URI), h.str(hd.Version)
-	op.UserAgent, op.Auth = h.str(hd.UserAgent), h.str(authScheme(hd.Authorization))
+	op.Host, op.URI, op.UserAgent = h.str(hd.Host), string(hd.URI), h.str(hd.UserAgent)
+	// A request without a version or an Authorization header keeps the response's (filled in when the
+	// response came first: the strings were made when the operation was finished, see Wants).
+	if len(hd.Version) > 0 {
+		op.Version = h.str(hd.Version)
+	}
+	if a := authScheme(hd.Authorization); len(a) > 0 {
+		op.Auth = h.str(a)
+	}
+}
+
+// SetRequestStrings makes the request strings of an operation whose strings were deferred
+// (HTTPStreams.Defer) from its request head and the request's two ends: the same strings the analysis
+// makes (Client, Server, Host, URI, Version, UserAgent, Auth).
+func (o *HTTPOperation) SetRequestStrings(head []byte, client, server netip.AddrPort) {
+	hd := dissect.ParseHTTPHead(head, len(head))
+	o.Client, o.Server = client.String(), server.String()
+	o.Host, o.URI, o.UserAgent = string(hd.Host), string(hd.URI), string(hd.UserAgent)
+	if len(hd.Version) > 0 { // else the response's, as in requestStrings
+		o.Version = string(hd.Version)
+	}
+	if a := authScheme(hd.Authorization); len(a) > 0 {
+		o.Auth = string(a)
+	}
 }
 
 // httpRetrans are the verdicts tshark counts as a retransmission (TCP_A_RETRANSMISSION, which it also sets
@@ -976,12 +1003,15 @@ func (h *HTTPStreams) emit(s *httpStream, op *HTTPOperation) {
 		h.late[op.ReqFrame] = append(h.late[op.ReqFrame], dissect.Diag{Code: dissect.DiagHTTPNoResponse})
 	}
 	if op.reqHead != nil {
-		if h.Wants(op) {
+		switch {
+		case h.Defer != nil:
+			h.Defer(op, op.reqHead, s.end(op.reqSide), s.end(1-op.reqSide))
+		case h.Wants(op):
 			hd := dissect.ParseHTTPHead(op.reqHead, len(op.reqHead))
 			h.requestStrings(op, s, op.reqSide, &hd)
 		}
 		h.opHeads.Put(op.reqHead)
-		op.reqHead = nil
+		op.reqHead, op.reqSide = nil, 0
 	}
 	if h.OnOperation != nil {
 		h.OnOperation(op)
@@ -1177,6 +1207,14 @@ func FormatMS(ns int64) string {
 func hasLineEnd(b []byte) bool { return bytes.IndexByte(b, '\n') >= 0 || bytes.IndexByte(b, '\r') >= 0 }
 
 // addr returns the address:port of one side of the stream (0: the first packet's source).
+// end returns the address and port of the stream's side (0: the first packet's source).
+func (s *httpStream) end(side int) netip.AddrPort {
+	if side == 0 {
+		return netip.AddrPortFrom(s.srcAddr, s.srcPort)
+	}
+	return netip.AddrPortFrom(s.dstAddr, s.dstPort)
+}
+
 func (s *httpStream) addr(h *HTTPStreams, side int) string {
 	if s.addrs[side] == "" {
 		if side == 0 {

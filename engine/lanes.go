@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"iter"
 	"math"
+	"net/netip"
 	"os"
 	"runtime"
 	"sync"
@@ -75,17 +76,31 @@ type laneResult struct {
 	newTCP    []uint32 // the first frame of each TCP stream the lane numbered, in its numbering order
 	newUDP    []uint32 // the same for UDP
 	ops       []laneOp // HTTP operations finished, in order
+	heads     []byte   // the request heads of ops whose strings wait to be made, one after another
 	malformed []uint32 // malformed frames (Run with Options.OnMalformed)
 }
 
 func (r *laneResult) reset() {
-	r.newTCP, r.newUDP, r.ops, r.malformed = r.newTCP[:0], r.newUDP[:0], r.ops[:0], r.malformed[:0]
+	r.newTCP, r.newUDP, r.ops, r.heads, r.malformed = r.newTCP[:0], r.newUDP[:0], r.ops[:0], r.heads[:0], r.malformed[:0]
 }
 
 // laneOp is an HTTP operation a lane finished, and the frame that finished it (math.MaxUint32: at the end).
+// When its request strings wait to be made (analysis.HTTPStreams.Defer), the caller makes them if
+// Options.WantHTTP wants them (or it is nil), from head (in the result's heads) and the request's ends.
 type laneOp struct {
-	frame uint32
-	op    analysis.HTTPOperation
+	frame          uint32
+	op             analysis.HTTPOperation
+	lane           uint8
+	deferred       bool
+	head, headLen  int
+	client, server netip.AddrPort
+}
+
+// deferred is what a lane's HTTPStreams.Defer gave for the operation OnOperation gets next.
+type deferred struct {
+	set            bool
+	head, headLen  int
+	client, server netip.AddrPort
 }
 
 // lane is one lane's goroutine state.
@@ -103,6 +118,7 @@ type lane struct {
 	cur       *laneResult // the result being filled
 	frame     uint32      // the frame being analysed, for the operations it finishes
 	final     laneResult  // the operations left open at the end
+	pending   deferred    // see deferred
 }
 
 // laneSet is a trace's lanes and the caller's side of them.
@@ -181,8 +197,17 @@ func (t *Trace) startLanes() {
 			l.http = analysis.NewHTTPStreams()
 			l.http.NoFields, l.http.Slow = t.http.NoFields, t.http.Slow
 			if t.opts.OnHTTP != nil {
-				// Every operation gets its strings (Wants would ask the caller, on another goroutine).
-				l.http.OnOperation = func(op *analysis.HTTPOperation) { l.cur.ops = append(l.cur.ops, laneOp{l.frame, *op}) }
+				// The request strings are made by the caller, who asks Options.WantHTTP in capture order.
+				l.http.Defer = func(_ *analysis.HTTPOperation, head []byte, client, server netip.AddrPort) {
+					r := l.cur
+					l.pending = deferred{true, len(r.heads), len(head), client, server}
+					r.heads = append(r.heads, head...)
+				}
+				l.http.OnOperation = func(op *analysis.HTTPOperation) {
+					d := l.pending
+					l.pending = deferred{}
+					l.cur.ops = append(l.cur.ops, laneOp{l.frame, *op, uint8(k), d.set, d.head, d.headLen, d.client, d.server})
+				}
 			}
 			if k == 0 {
 				l.dns = analysis.NewDNSPairing()
@@ -390,7 +415,7 @@ func (ls *laneSet) handOn(t *Trace, c *chunk) {
 	}
 	if t.opts.OnHTTP != nil {
 		for _, o := range ls.ops {
-			t.opts.OnHTTP(&o.op)
+			t.handOnOp(o, c.res[o.lane].heads)
 		}
 	}
 	if t.opts.OnMalformed == nil {
@@ -433,6 +458,16 @@ func renumber(global *[laneCount][]uint32, next *uint32, lists [laneCount][]uint
 	}
 }
 
+// handOnOp hands an operation a lane finished on to Options.OnHTTP, its request strings made first if
+// they wait to be made and Options.WantHTTP wants them (all of them without WantHTTP), as
+// analysis.HTTPStreams.emit makes them in one analyzer.
+func (t *Trace) handOnOp(o *laneOp, heads []byte) {
+	if o.deferred && (t.opts.WantHTTP == nil || t.opts.WantHTTP(&o.op)) {
+		o.op.SetRequestStrings(heads[o.head:o.head+o.headLen], o.client, o.server)
+	}
+	t.opts.OnHTTP(&o.op)
+}
+
 // recycle hands a chunk back to the dealer once it is done with.
 func (ls *laneSet) recycle(c *chunk) {
 	c.release()
@@ -463,9 +498,9 @@ func (t *Trace) endLanes(err error) {
 		if k < 0 {
 			break
 		}
-		op := &ls.lanes[k].final.ops[i[k]].op
-		op.Stream = int(ls.globalTCP[k][op.Stream])
-		t.opts.OnHTTP(op)
+		o := &ls.lanes[k].final.ops[i[k]]
+		o.op.Stream = int(ls.globalTCP[k][o.op.Stream])
+		t.handOnOp(o, ls.lanes[k].final.heads)
 		i[k]++
 	}
 	if !t.noHTTP {

@@ -33,12 +33,22 @@ type runResult struct {
 	dns                                   *analysis.DNSReport
 }
 
-// diagnoseOptions are the options diagnose runs a trace with, gathering what it hands on into r.
-func diagnoseOptions(r *runResult) Options {
-	return Options{NoHTTPOperations: true, NoHTTPFields: true,
+// diagnoseOptions are the options diagnose runs a trace with, gathering what it hands on into r; with
+// wants, the operations go to an HTTP report too, which says whose request strings it reads (WantHTTP).
+func diagnoseOptions(r *runResult, wants bool) Options {
+	o := Options{NoHTTPOperations: true, NoHTTPFields: true,
 		OnHTTP:      func(op *analysis.HTTPOperation) { r.ops = append(r.ops, *op) },
 		OnMalformed: func(f uint32) { r.malformed = append(r.malformed, f) },
 	}
+	if wants {
+		report := analysis.NewHTTPReport(1e7)
+		o.WantHTTP = report.Wants
+		o.OnHTTP = func(op *analysis.HTTPOperation) {
+			r.ops = append(r.ops, *op)
+			report.Add(op)
+		}
+	}
+	return o
 }
 
 func runTrace(t *testing.T, path string, o Options, lanes bool) runResult {
@@ -47,7 +57,7 @@ func runTrace(t *testing.T, path string, o Options, lanes bool) runResult {
 	defer func() { lanesOff = false }()
 	var r runResult
 	if o.OnHTTP != nil {
-		o = diagnoseOptions(&r)
+		o = diagnoseOptions(&r, o.WantHTTP != nil)
 	}
 	tr, err := OpenWith(path, o)
 	if err != nil {
@@ -110,7 +120,11 @@ func TestLanesMatchPipeline(t *testing.T) {
 // they are handed on and with their stream numbers, the malformed frames, the HTTP counters and the DNS
 // report are also the same.
 func TestLanesMatchPipelineHTTP(t *testing.T) {
-	compareLanes(t, Options{OnHTTP: func(*analysis.HTTPOperation) {}})
+	t.Run("all strings", func(t *testing.T) { compareLanes(t, Options{OnHTTP: func(*analysis.HTTPOperation) {}}) })
+	// diagnose's report wants the request strings of some operations only, asked in capture order.
+	t.Run("wanted strings", func(t *testing.T) {
+		compareLanes(t, Options{OnHTTP: func(*analysis.HTTPOperation) {}, WantHTTP: func(*analysis.HTTPOperation) bool { return true }})
+	})
 }
 
 func compareLanes(t *testing.T, o Options) {
@@ -146,6 +160,39 @@ func compareLanes(t *testing.T, o Options) {
 	t.Logf("%d captures ran in lanes, %d fell back to the pipeline; %d evict conversations; %d HTTP operations", inLanes, fellBack, evicting, ops)
 	if inLanes < 10 {
 		t.Errorf("only %d captures ran in lanes", inLanes)
+	}
+}
+
+// TestDeferredRequestStrings: the request strings made when an operation is finished (a reader that wants
+// only some, Options.WantHTTP) are those made when its request is read, also for a request without a
+// version or an Authorization header, which keeps the response's (methods.pcap: "OPTIONS HTTP/1.1").
+func TestDeferredRequestStrings(t *testing.T) {
+	lanesOff = true
+	defer func() { lanesOff = false }()
+	ops := func(path string, deferred bool) (out []analysis.HTTPOperation) {
+		o := Options{NoHTTPOperations: true, NoHTTPFields: true, OnHTTP: func(op *analysis.HTTPOperation) { out = append(out, *op) }}
+		if deferred {
+			o.WantHTTP = func(*analysis.HTTPOperation) bool { return true }
+		}
+		tr, err := OpenWith(path, o)
+		if err != nil {
+			return nil
+		}
+		defer tr.Close()
+		tr.Run()
+		return out
+	}
+	n := 0
+	for _, f := range corpusFiles(t) {
+		got, want := ops(f, true), ops(f, false)
+		n += len(want)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: deferred request strings differ", f)
+			firstDiff(t, "HTTP operation", got, want)
+		}
+	}
+	if n < 1000 {
+		t.Errorf("only %d HTTP operations compared", n)
 	}
 }
 
@@ -208,7 +255,7 @@ func TestLanesFallBackMidway(t *testing.T) {
 
 	// Run: the lanes hand on the operations of the first part, then fall back.
 	var r runResult
-	tr, err := OpenWith(path, diagnoseOptions(&r))
+	tr, err := OpenWith(path, diagnoseOptions(&r, true))
 	if err != nil {
 		t.Fatal(err)
 	}
