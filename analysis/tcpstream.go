@@ -220,6 +220,11 @@ func (c *SweepClock) Due(now int64) bool {
 // SweepClock over all of them names, it evicts exactly what one tracker of the whole trace would.
 func (t *TCPStreams) SweepsOutside() { t.sweepsOutside = true }
 
+// ShareMemory makes the tracker keep in memory 1/n of the evicted conversations' records one tracker
+// keeps (the rest goes to the store's file), for one of n trackers that each see some of a trace's
+// connections (lanes): together they keep what one would, and the trace's memory stays what it was.
+func (t *TCPStreams) ShareMemory(n int) { t.done.memChunks = max(1, memChunksDefault/n) }
+
 // SweepAt looks over the closing conversations at capture time now (see SweepsOutside).
 func (t *TCPStreams) SweepAt(now int64) {
 	if t.idle > 0 {

@@ -193,6 +193,7 @@ func (t *Trace) startLanes() {
 		*l = lane{in: make(chan *chunk, maxChunks), done: make(chan *chunk, maxChunks), dec: dissect.NewDecoder(),
 			tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), malformed: t.opts.OnMalformed != nil}
 		l.tcp.SweepsOutside()
+		l.tcp.ShareMemory(laneCount)
 		if !t.noHTTP {
 			l.http = analysis.NewHTTPStreams()
 			l.http.NoFields, l.http.Slow = t.http.NoFields, t.http.Slow
