@@ -1217,11 +1217,7 @@ func (s *httpStream) end(side int) netip.AddrPort {
 
 func (s *httpStream) addr(h *HTTPStreams, side int) string {
 	if s.addrs[side] == "" {
-		if side == 0 {
-			s.addrs[0] = h.addrString(netip.AddrPortFrom(s.srcAddr, s.srcPort))
-		} else {
-			s.addrs[1] = h.addrString(netip.AddrPortFrom(s.dstAddr, s.dstPort))
-		}
+		s.addrs[side] = h.addrString(s.end(side))
 	}
 	return s.addrs[side]
 }

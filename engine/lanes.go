@@ -85,18 +85,15 @@ func (r *laneResult) reset() {
 }
 
 // laneOp is an HTTP operation a lane finished, and the frame that finished it (math.MaxUint32: at the end).
-// When its request strings wait to be made (analysis.HTTPStreams.Defer), the caller makes them if
-// Options.WantHTTP wants them (or it is nil), from head (in the result's heads) and the request's ends.
+// When its request strings wait to be made (d.set: analysis.HTTPStreams.Defer), the caller makes them if
+// Options.WantHTTP wants them (or it is nil), from d's head (in the result's heads) and the request's ends.
 type laneOp struct {
-	frame          uint32
-	op             analysis.HTTPOperation
-	lane           uint8
-	deferred       bool
-	head, headLen  int
-	client, server netip.AddrPort
+	frame uint32
+	op    analysis.HTTPOperation
+	d     deferred
 }
 
-// deferred is what a lane's HTTPStreams.Defer gave for the operation OnOperation gets next.
+// deferred is what a lane's HTTPStreams.Defer gave for an operation (set: it did).
 type deferred struct {
 	set            bool
 	head, headLen  int
@@ -118,7 +115,7 @@ type lane struct {
 	cur       *laneResult // the result being filled
 	frame     uint32      // the frame being analysed, for the operations it finishes
 	final     laneResult  // the operations left open at the end
-	pending   deferred    // see deferred
+	pending   deferred    // what Defer gave for the operation OnOperation gets next
 }
 
 // laneSet is a trace's lanes and the caller's side of them.
@@ -131,8 +128,7 @@ type laneSet struct {
 	// global maps each lane's stream numbers to the trace's (the order of their first frames).
 	globalTCP, globalUDP [laneCount][]uint32
 	nTCP, nUDP           uint32
-	ops                  []*laneOp // the operations of the chunk being handed on, in capture order
-	started              bool      // a chunk was handed on (Trace.Start is set)
+	started              bool // a chunk was handed on (Trace.Start is set)
 }
 
 // lanesOff turns lanes off (tests compare them with the pipeline).
@@ -205,9 +201,8 @@ func (t *Trace) startLanes() {
 					r.heads = append(r.heads, head...)
 				}
 				l.http.OnOperation = func(op *analysis.HTTPOperation) {
-					d := l.pending
+					l.cur.ops = append(l.cur.ops, laneOp{l.frame, *op, l.pending})
 					l.pending = deferred{}
-					l.cur.ops = append(l.cur.ops, laneOp{l.frame, *op, uint8(k), d.set, d.head, d.headLen, d.client, d.server})
 				}
 			}
 			if k == 0 {
@@ -388,83 +383,61 @@ func (t *Trace) laneChunk() (*chunk, bool) {
 // trace's numbers; the HTTP operations, with those numbers, go to Options.OnHTTP, the malformed frames to
 // Options.OnMalformed.
 func (ls *laneSet) handOn(t *Trace, c *chunk) {
-	var lists [laneCount][]uint32
-	for k := range lists {
-		lists[k] = c.res[k].newTCP
+	var tcp, udp, bad [laneCount][]uint32
+	var ops [laneCount][]laneOp
+	for k := range c.res {
+		tcp[k], udp[k], ops[k], bad[k] = c.res[k].newTCP, c.res[k].newUDP, c.res[k].ops, c.res[k].malformed
 	}
-	renumber(&ls.globalTCP, &ls.nTCP, lists)
-	for k := range lists {
-		lists[k] = c.res[k].newUDP
-	}
-	renumber(&ls.globalUDP, &ls.nUDP, lists)
-	ls.ops = ls.ops[:0]
-	var i [laneCount]int
-	for {
-		k := -1
-		for j := range c.res {
-			if i[j] < len(c.res[j].ops) && (k < 0 || c.res[j].ops[i[j]].frame < c.res[k].ops[i[k]].frame) {
-				k = j
-			}
-		}
-		if k < 0 {
-			break
-		}
-		o := &c.res[k].ops[i[k]]
+	renumber(&ls.globalTCP, &ls.nTCP, tcp)
+	renumber(&ls.globalUDP, &ls.nUDP, udp)
+	merge(ops, func(_ int, o *laneOp) uint32 { return o.frame }, func(k int, o *laneOp) {
 		o.op.Stream = int(ls.globalTCP[k][o.op.Stream])
-		ls.ops = append(ls.ops, o)
-		i[k]++
-	}
-	if t.opts.OnHTTP != nil {
-		for _, o := range ls.ops {
-			t.handOnOp(o, c.res[o.lane].heads)
-		}
-	}
-	if t.opts.OnMalformed == nil {
-		return
-	}
-	i = [laneCount]int{}
-	for {
-		k := -1
-		for j := range c.res {
-			if i[j] < len(c.res[j].malformed) && (k < 0 || c.res[j].malformed[i[j]] < c.res[k].malformed[i[k]]) {
-				k = j
-			}
-		}
-		if k < 0 {
-			break
-		}
-		t.opts.OnMalformed(c.res[k].malformed[i[k]])
-		i[k]++
+		t.handOnOp(o, c.res[k].heads)
+	})
+	if t.opts.OnMalformed != nil {
+		merge(bad, func(_ int, f *uint32) uint32 { return *f }, func(_ int, f *uint32) { t.opts.OnMalformed(*f) })
 	}
 }
 
-// renumber gives the streams the lanes numbered in a chunk (lists: the first frame of each, per lane, in
-// the lane's order) the trace's numbers, in the order of their first frames: a frame is in one lane, and a
-// lane numbers its streams in frame order.
-func renumber(global *[laneCount][]uint32, next *uint32, lists [laneCount][]uint32) {
+// merge calls each with the elements of the lanes' lists, each list in its order, in the order of their
+// keys: a list's elements come in the order of their keys, and two lanes' keys are never equal (a frame is
+// in one lane, and so is a stream).
+func merge[T any](lists [laneCount][]T, key func(k int, v *T) uint32, each func(k int, v *T)) {
 	var i [laneCount]int
 	for {
 		k := -1
 		for j := range lists {
-			if i[j] < len(lists[j]) && (k < 0 || lists[j][i[j]] < lists[k][i[k]]) {
+			if i[j] < len(lists[j]) && (k < 0 || key(j, &lists[j][i[j]]) < key(k, &lists[k][i[k]])) {
 				k = j
 			}
 		}
 		if k < 0 {
 			return
 		}
-		global[k] = append(global[k], *next)
-		*next++
+		each(k, &lists[k][i[k]])
 		i[k]++
 	}
+}
+
+// renumber gives the streams the lanes numbered in a chunk (lists: the first frame of each, per lane, in
+// the lane's order) the trace's numbers, in the order of their first frames: a lane numbers its streams
+// in frame order.
+func renumber(global *[laneCount][]uint32, next *uint32, lists [laneCount][]uint32) {
+	merge(lists, func(_ int, f *uint32) uint32 { return *f }, func(k int, _ *uint32) {
+		global[k] = append(global[k], *next)
+		*next++
+	})
 }
 
 // handOnOp hands an operation a lane finished on to Options.OnHTTP, its request strings made first if
 // they wait to be made and Options.WantHTTP wants them (all of them without WantHTTP), as
 // analysis.HTTPStreams.emit makes them in one analyzer.
 func (t *Trace) handOnOp(o *laneOp, heads []byte) {
-	if o.deferred && (t.opts.WantHTTP == nil || t.opts.WantHTTP(&o.op)) {
-		o.op.SetRequestStrings(heads[o.head:o.head+o.headLen], o.client, o.server)
+	if t.opts.OnHTTP == nil {
+		return
+	}
+	if d := &o.d; d.set && (t.opts.WantHTTP == nil || t.opts.WantHTTP(&o.op)) {
+		o.op.SetRequestStrings(heads[d.head:d.head+d.headLen], d.client, d.server)
 	}
 	t.opts.OnHTTP(&o.op)
 }
@@ -484,26 +457,14 @@ func (t *Trace) endLanes(err error) {
 		for range ls.lanes[k].done { // closed once the lane has closed its HTTP analysis
 		}
 	}
-	var i [laneCount]int
-	for {
-		k := -1
-		for j := range ls.lanes {
-			ops := ls.lanes[j].final.ops
-			if i[j] >= len(ops) {
-				continue
-			}
-			if k < 0 || ls.globalTCP[j][ops[i[j]].op.Stream] < ls.globalTCP[k][ls.lanes[k].final.ops[i[k]].op.Stream] {
-				k = j
-			}
-		}
-		if k < 0 {
-			break
-		}
-		o := &ls.lanes[k].final.ops[i[k]]
+	var ops [laneCount][]laneOp
+	for k := range ls.lanes {
+		ops[k] = ls.lanes[k].final.ops
+	}
+	merge(ops, func(k int, o *laneOp) uint32 { return ls.globalTCP[k][o.op.Stream] }, func(k int, o *laneOp) {
 		o.op.Stream = int(ls.globalTCP[k][o.op.Stream])
 		t.handOnOp(o, ls.lanes[k].final.heads)
-		i[k]++
-	}
+	})
 	if !t.noHTTP {
 		h := t.http
 		h.CutShort, h.Requests, h.Responses, h.CapHits = 0, 0, 0, 0
