@@ -1,6 +1,10 @@
 package dissect
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
+)
 
 // The HTTP/1.x message parser. It is stateless about TCP: package analysis feeds it the bytes of one
 // direction of a stream (a segment, or a PDU reassembled from several) and it says, as Wireshark 4.0's
@@ -92,15 +96,7 @@ type HTTPNeed struct {
 // that ends before an end of line (or right after a CR that a LF could follow) gives -1.
 func httpFindLineEnd(b []byte, off int, desegment bool) (n, next int) {
 	rest := b[off:]
-	// The first CR or LF: two IndexByte calls (vectorised) rather than IndexAny (a byte at a time).
-	i := bytes.IndexByte(rest, '\n')
-	limit := len(rest)
-	if i >= 0 {
-		limit = i
-	}
-	if j := bytes.IndexByte(rest[:limit], '\r'); j >= 0 {
-		i = j
-	}
+	i := indexCRLF(rest)
 	if i < 0 {
 		if desegment {
 			return -1, off
@@ -117,6 +113,34 @@ func httpFindLineEnd(b []byte, off int, desegment bool) (n, next int) {
 		}
 	}
 	return i, off + i + 1
+}
+
+// indexCRLF returns the index of the first CR or LF in b, or -1. Header lines are short (a few dozen
+// bytes), so it looks at eight bytes at a time in a word (a zero byte of b^CR or b^LF marks one) rather
+// than calling bytes.IndexByte twice, whose set-up costs more than the search on such lines.
+func indexCRLF(b []byte) int {
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+		cr   = '\r' * ones
+		lf   = '\n' * ones
+	)
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		y, z := x^cr, x^lf
+		// (v-ones)&^v&high has the high bit set in v's lowest zero byte (and perhaps in bytes above it,
+		// never below): the lowest bit set in either word marks the first CR or LF.
+		if m := ((y-ones)&^y | (z-ones)&^z) & high; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] == '\r' || b[i] == '\n' {
+			return i
+		}
+	}
+	return -1
 }
 
 // httpToken returns the length of the token at the start of b (up to a space or the end) and the offset
@@ -500,6 +524,19 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 	upgrade := false
 	code := 0
 	for off < len(b) {
+		if co := headerNameEnd(b[off:]); co > 0 {
+			// A header line (see headerNameEnd: no start line, and its first colon is at co), found
+			// without the general path's searches; what it does with the header is the same as below.
+			n, next := httpFindLineEnd(b, off+co, false)
+			line := b[off : off+co+n]
+			r.Layer = true
+			sawLine = true
+			if name := line[:co]; httpValidName(name) {
+				httpFraming(name, httpHeaderValue(line, co), &clValid, &cl, &te, &chunked, &upgrade)
+			}
+			off = next
+			continue
+		}
 		n, next := httpFindLineEnd(b, off, false)
 		line := b[off : off+n]
 		if t, m, ok := httpLineType(line); ok {
@@ -543,21 +580,8 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 		}
 		r.Layer = true
 		sawLine = true
-		name := line[:colon]
-		if httpValidName(name) {
-			val := httpHeaderValue(line, colon)
-			switch {
-			case equalFold(name, "Content-Length"):
-				v, ok := parseStrtoll(val)
-				clValid, cl = ok, v
-			case equalFold(name, "Transfer-Encoding"):
-				te = true
-				if httpChunkedCoding(val) {
-					chunked = true
-				}
-			case equalFold(name, "Upgrade"):
-				upgrade = true
-			}
+		if name := line[:colon]; httpValidName(name) {
+			httpFraming(name, httpHeaderValue(line, colon), &clValid, &cl, &te, &chunked, &upgrade)
 		}
 		off = next
 	}
@@ -599,6 +623,29 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 	}
 	r.Len = off - orig
 	return r
+}
+
+// httpFraming reads the headers of a message that say how its body is framed, as dissect_http_message's
+// header loop does: Content-Length (the last one, valid or not), Transfer-Encoding (chunked coding) and
+// Upgrade. The names are compared by length first: most header lines are none of the three.
+func httpFraming(name, val []byte, clValid *bool, cl *int64, te, chunked, upgrade *bool) {
+	switch len(name) {
+	case len("Content-Length"):
+		if equalFold(name, "Content-Length") {
+			*cl, *clValid = parseStrtoll(val)
+		}
+	case len("Transfer-Encoding"):
+		if equalFold(name, "Transfer-Encoding") {
+			*te = true
+			if httpChunkedCoding(val) {
+				*chunked = true
+			}
+		}
+	case len("Upgrade"):
+		if equalFold(name, "Upgrade") {
+			*upgrade = true
+		}
+	}
 }
 
 // DissectHTTPPDUs dissects the messages of one buffer in turn, as Wireshark's dissect_http_on_stream,
@@ -716,12 +763,20 @@ func httpValidName(b []byte) bool {
 		return false
 	}
 	for _, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || bytes.IndexByte([]byte("!#$%&\\:*+-.^_`|~"), c) >= 0) {
+		if !httpTokenChar[c] {
 			return false
 		}
 	}
 	return true
 }
+
+// httpTokenChar marks the bytes httpValidName accepts.
+var httpTokenChar = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || bytes.IndexByte([]byte("!#$%&\\:*+-.^_`|~"), byte(c)) >= 0
+	}
+	return t
+}()
 
 // httpHeaderValue returns the value of a header line: after the colon and any spaces or tabs, to the end
 // of the line.

@@ -282,3 +282,36 @@ func FuzzHTTPCodeKept(f *testing.F) {
 		}
 	})
 }
+
+// TestIndexCRLF compares the word-at-a-time search with a byte loop, for every position of a CR or LF
+// (and of neither) in lines of every length up to 40, with bytes just around CR and LF and high bytes
+// around them (a borrow in the word trick must not move the answer).
+func TestIndexCRLF(t *testing.T) {
+	ref := func(b []byte) int {
+		for i, c := range b {
+			if c == '\r' || c == '\n' {
+				return i
+			}
+		}
+		return -1
+	}
+	fill := []byte{'a', 0x00, 0x0b, 0x0c, 0x0e, 0x09, 0x80, 0xff, 0x8d, 0x8a}
+	for n := 0; n <= 40; n++ {
+		for _, f := range fill {
+			for at := -1; at < n; at++ {
+				for _, c := range []byte{'\r', '\n'} {
+					b := bytes.Repeat([]byte{f}, n)
+					if at >= 0 {
+						b[at] = c
+						if at+1 < n {
+							b[at+1] = c ^ ('\r' ^ '\n') // the other one follows
+						}
+					}
+					if got, want := indexCRLF(b), ref(b); got != want {
+						t.Fatalf("indexCRLF(%q) = %d, want %d", b, got, want)
+					}
+				}
+			}
+		}
+	}
+}
