@@ -288,10 +288,10 @@ func (s *httpStream) chooseHTTP(frame uint32, sp, dp uint16, payload []byte) boo
 		return true
 	}
 	try := func(port uint16) (bool, bool) {
-		if tcpPortHTTP[port] {
+		switch tcpPortClaims[port] {
+		case portHTTP:
 			return true, true
-		}
-		if name, ok := tcpPortOther[port]; ok && !tcpRejects[name] {
+		case portOther:
 			return false, true
 		}
 		return false, false
@@ -321,6 +321,30 @@ func (s *httpStream) chooseHTTP(frame uint32, sp, dp uint16, payload []byte) boo
 	}
 	return false
 }
+
+// What tshark's tcp.port table does with a port (tcpPortClaims).
+const (
+	portFree  uint8 = iota // no dissector, or one that lets HTTP through (tcpRejects): the heuristics decide
+	portHTTP               // HTTP's port
+	portOther              // another dissector claims the connection
+)
+
+// tcpPortClaims is tcpPortHTTP, tcpPortOther and tcpRejects read once into a table by port: a lookup per
+// segment tshark would give to HTTP, rather than two map lookups and the hash of a dissector's name.
+var tcpPortClaims = func() *[1 << 16]uint8 {
+	var t [1 << 16]uint8
+	for port, name := range tcpPortOther {
+		if !tcpRejects[name] {
+			t[port] = portOther
+		}
+	}
+	for port, http := range tcpPortHTTP {
+		if http {
+			t[port] = portHTTP
+		}
+	}
+	return &t
+}()
 
 // tcpRejects lists the port-registered dissectors that check their data and decline what is not theirs,
 // so that tshark goes on to the heuristics (found on the corpus: Modbus/TCP on 502, GSM over IP on 5000 and S101 on 9000

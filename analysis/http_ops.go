@@ -403,7 +403,7 @@ func trimEOL(b []byte) []byte {
 // opHeadDone decides how the body of a message whose head is complete is delimited.
 func (h *HTTPStreams) opHeadDone(s *httpStream, side int) {
 	d := &s.ops.dirs[side]
-	d.hd = dissect.ParseHTTPHead(d.head, len(d.head))
+	d.hd.Parse(d.head, len(d.head))
 	hd := &d.hd
 	d.body, d.gapped = 0, false
 	noBody := false

@@ -88,21 +88,35 @@ func (t *TCPStreams) Count() int { return int(t.next) }
 // key builds the unordered key of a segment and says which side of it the sender is (0 or 1).
 func key(src, dst []byte, sp, dp uint16) (convKey, int) {
 	var k convKey
-	var s, d [16]byte
-	copy(s[:], src)
-	copy(d[:], dst)
-	if len(src) == 4 {
-		s[15] = 4 // keep IPv4 keys apart from IPv6 ones that share the bytes
-	}
-	if len(dst) == 4 {
-		d[15] = 4
-	}
+	side := k.set(src, dst, sp, dp)
+	return k, side
+}
+
+// set makes k the unordered key of a segment in place (key without copying the 36-byte key out) and
+// says which side of it the sender is.
+func (k *convKey) set(src, dst []byte, sp, dp uint16) int {
+	s, d := keyAddr(src), keyAddr(dst)
 	if less(s, sp, d, dp) {
 		k.a, k.pa, k.b, k.pb = s, sp, d, dp
-		return k, 0
+		return 0
 	}
 	k.a, k.pa, k.b, k.pb = d, dp, s, sp
-	return k, 1
+	return 1
+}
+
+// keyAddr is an address as a key holds it: 16 bytes, an IPv4 address marked in its last byte so that
+// IPv4 keys stay apart from IPv6 ones that share the bytes.
+func keyAddr(b []byte) (a [16]byte) {
+	switch len(b) {
+	case 4:
+		a[0], a[1], a[2], a[3] = b[0], b[1], b[2], b[3]
+		a[15] = 4
+	case 16:
+		a = [16]byte(b)
+	default:
+		copy(a[:], b)
+	}
+	return a
 }
 
 func less(a [16]byte, pa uint16, b [16]byte, pb uint16) bool {
@@ -170,7 +184,7 @@ func (t *TCPStreams) readSeg(p *dissect.Packet, i int, l *dissect.Layer, s *TCPS
 	s.flags = binary.BigEndian.Uint16(h[12:])
 	s.window = uint32(binary.BigEndian.Uint16(h[14:]))
 	s.payLen = uint32(p.TCPPayloadLen(l))
-	s.k, s.side = key(src, dst, s.sp, s.dp)
+	s.side = s.k.set(src, dst, s.sp, s.dp)
 	s.hk = t.hashKey(&s.k)
 	s.wscale = nil
 	if s.flags&dissect.TCPSyn != 0 {

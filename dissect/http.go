@@ -765,7 +765,15 @@ func (h *HTTPHead) startLine(line []byte) {
 
 // ParseHTTPHead reads the head of a message (msg from its first byte, hdr the head's length).
 func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
-	h := HTTPHead{ContentLength: -1}
+	var h HTTPHead
+	h.Parse(msg, hdr)
+	return h
+}
+
+// Parse is ParseHTTPHead into h (whatever h held before is overwritten): for a caller that keeps the
+// head in a larger structure, which then is not copied whole for every message.
+func (h *HTTPHead) Parse(msg []byte, hdr int) {
+	*h = HTTPHead{ContentLength: -1}
 	clSeen, teSeen := false, false
 	w := newHTTPLines(msg, hdr)
 	for w.next() {
@@ -817,5 +825,4 @@ func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
 			}
 		}
 	}
-	return h
 }
