@@ -204,28 +204,6 @@ func httpLineType(line []byte) (HTTPType, []byte, bool) {
 	return HTTPOther, nil, false
 }
 
-// httpStatusCode parses the status code of a status line as Wireshark's parse_http_status_code: the
-// second token, exactly three characters, an integer.
-func httpStatusCode(line []byte) int {
-	n, next := httpToken(line)
-	if n == 0 {
-		return 0
-	}
-	line = line[next:]
-	n, _ = httpToken(line)
-	if n != 3 {
-		return 0
-	}
-	c := 0
-	for _, d := range line[:3] {
-		if d < '0' || d > '9' {
-			return 0
-		}
-		c = c*10 + int(d-'0')
-	}
-	return c
-}
-
 func isPrint(c byte) bool { return c >= 0x20 && c < 0x7f }
 
 func isSpace(c byte) bool {
@@ -483,7 +461,8 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 		}
 		return r
 	}
-	firstLen, _ := httpFindLineEnd(b, off, true)
+	firstOff := off
+	firstLen, firstNext := httpFindLineEnd(b, off, true)
 	if firstLen < 0 && canDesegment {
 		r.NeedOff, r.Need = off, HTTPNeedOneMoreSegment
 		return r
@@ -494,12 +473,16 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 	} else {
 		first = b[off : off+firstLen]
 	}
-	typ, _, isMsg := httpLineType(first)
+	typ, method, isMsg := httpLineType(first)
+	// A response's status is read once, here or in the line loop.
+	var firstStatus httpStatus
+	statusRead := false
 	if isMsg {
 		if canDesegment {
 			body := !endOfStream
 			if body && typ == HTTPResponse {
-				code := httpStatusCode(first)
+				firstStatus, statusRead = httpStatusOf(first), true
+				code := firstStatus.exact
 				m := string(st.method())
 				if m == "HEAD" || (code/100 == 2 && (m == "CONNECT" || m == "SSTP_DUPLEX_POST")) ||
 					code/100 == 1 || code == 204 || code == 304 {
@@ -524,22 +507,33 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 	upgrade := false
 	code := 0
 	for off < len(b) {
-		if co := headerNameEnd(b[off:]); co > 0 {
-			// A header line (see headerNameEnd: no start line, and its first colon is at co), found
-			// without the general path's searches; what it does with the header is the same as below.
-			n, next := httpFindLineEnd(b, off+co, false)
-			line := b[off : off+co+n]
-			r.Layer = true
-			sawLine = true
-			if name := line[:co]; httpValidName(name) {
-				httpFraming(name, httpHeaderValue(line, co), &clValid, &cl, &te, &chunked, &upgrade)
+		var n, next int
+		var t HTTPType
+		var m []byte
+		var ok bool
+		if off == firstOff && firstLen >= 0 {
+			// The first line, classified above (its end is the same with or without desegmentation, as
+			// it has one).
+			n, next, t, m, ok = firstLen, firstNext, typ, method, isMsg
+		} else {
+			if co := headerNameEnd(b[off:]); co > 0 {
+				// A header line (see headerNameEnd: no start line, and its first colon is at co), found
+				// without the general path's searches; what it does with the header is the same as below.
+				n, next := httpFindLineEnd(b, off+co, false)
+				line := b[off : off+co+n]
+				r.Layer = true
+				sawLine = true
+				if name := line[:co]; httpValidName(name) {
+					httpFraming(name, httpHeaderValue(line, co), &clValid, &cl, &te, &chunked, &upgrade)
+				}
+				off = next
+				continue
 			}
-			off = next
-			continue
+			n, next = httpFindLineEnd(b, off, false)
+			t, m, ok = httpLineType(b[off : off+n])
 		}
-		n, next := httpFindLineEnd(b, off, false)
 		line := b[off : off+n]
-		if t, m, ok := httpLineType(line); ok {
+		if ok {
 			msgType = t
 			sawLine = true
 			r.Layer = true
@@ -549,9 +543,13 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 					st.SeenRequest = true
 				}
 			} else {
-				code = httpResponseCode(line)
+				status := firstStatus
+				if off != firstOff || !statusRead {
+					status = httpStatusOf(line)
+				}
+				code = status.code
 				st.Code = code
-				if _, ok := httpStartPart(line, t, httpPartCode); ok {
+				if status.hasCode {
 					if r.codes == 0 {
 						r.firstCode = code
 					}
@@ -670,6 +668,41 @@ func DissectHTTPPDUs(st *HTTPConvState, b []byte, have, reported int, endOfStrea
 		off += s.Len
 	}
 	return HTTPNeed{}
+}
+
+// httpStatus is what a status line's second token gives, read once: code as httpResponseCode reads it,
+// hasCode as httpStartPart finds its code part (a token of at least three characters), exact as
+// httpStatusCode reads it.
+type httpStatus struct {
+	code    int
+	hasCode bool
+	exact   int
+}
+
+// httpStatusOf reads a status line's code the three ways at once (see httpStatus).
+func httpStatusOf(line []byte) (s httpStatus) {
+	n, next := httpToken(line)
+	if n == 0 {
+		return s
+	}
+	rest := line[next:]
+	n, _ = httpToken(rest)
+	if n < 3 {
+		return s
+	}
+	s.hasCode = true
+	digits := true
+	for _, d := range rest[:3] {
+		if d < '0' || d > '9' {
+			digits = false
+			break
+		}
+		s.code = s.code*10 + int(d-'0')
+	}
+	if n == 3 && digits {
+		s.exact = s.code
+	}
+	return s
 }
 
 // httpResponseCode is the status code as Wireshark's basic_response_dissector reads it (strtoul of the

@@ -315,3 +315,51 @@ func TestIndexCRLF(t *testing.T) {
 		}
 	}
 }
+
+// refStatusCode is the reference for httpStatusOf's exact code: it parses the status code of a status line as Wireshark's parse_http_status_code: the
+// second token, exactly three characters, an integer.
+func refStatusCode(line []byte) int {
+	n, next := httpToken(line)
+	if n == 0 {
+		return 0
+	}
+	line = line[next:]
+	n, _ = httpToken(line)
+	if n != 3 {
+		return 0
+	}
+	c := 0
+	for _, d := range line[:3] {
+		if d < '0' || d > '9' {
+			return 0
+		}
+		c = c*10 + int(d-'0')
+	}
+	return c
+}
+
+
+// TestHTTPStatusOf: the status read once gives what the three readings it replaced gave (refStatusCode
+// for the body rule, httpResponseCode and httpStartPart's code part for the fields), on status lines
+// whose second token is short, long, not numeric or missing.
+func TestHTTPStatusOf(t *testing.T) {
+	codes := []string{"", "2", "20", "200", "2000", "20a", "2a0", "a20", "404", "099", "999x", " 301", "  204"}
+	for _, v := range []string{"HTTP/1.1", "HTTP/1.0", "ICY", "X", ""} {
+		for _, c := range codes {
+			for _, tail := range []string{"", " OK", "  Not Found", "\r"} {
+				line := []byte(v + " " + c + tail)
+				if v == "" {
+					line = []byte(c + tail)
+				}
+				s := httpStatusOf(line)
+				_, has := httpStartPart(line, HTTPResponse, httpPartCode)
+				if s.code != httpResponseCode(line) || s.hasCode != has || s.exact != refStatusCode(line) {
+					t.Errorf("httpStatusOf(%q) = %+v, want code %d, hasCode %v, exact %d", line, s, httpResponseCode(line), has, refStatusCode(line))
+				}
+			}
+		}
+	}
+	if s := httpStatusOf([]byte("HTTP/1.1 404 Not Found")); s != (httpStatus{404, true, 404}) {
+		t.Errorf("a plain status line: %+v", s)
+	}
+}
