@@ -670,9 +670,11 @@ func DissectHTTPPDUs(st *HTTPConvState, b []byte, have, reported int, endOfStrea
 	return HTTPNeed{}
 }
 
-// httpStatus is what a status line's second token gives, read once: code as httpResponseCode reads it,
-// hasCode as httpStartPart finds its code part (a token of at least three characters), exact as
-// httpStatusCode reads it.
+// httpStatus is what a status line's second token gives, read once. code is the status code as
+// Wireshark's basic_response_dissector reads it (strtoul of the first three characters of a second token
+// of at least three, up to the first non-digit: http.response.code); hasCode says the line has such a token
+// (httpStartPart's code part); exact is the code as parse_http_status_code reads it (a second token of
+// exactly three digits, else 0), which decides whether a response has a body.
 type httpStatus struct {
 	code    int
 	hasCode bool
@@ -706,27 +708,9 @@ func httpStatusOf(line []byte) (s httpStatus) {
 }
 
 // httpResponseCode is the status code as Wireshark's basic_response_dissector reads it (strtoul of the
-// first three characters of a second token of at least three): unlike httpStatusCode, which decides
-// whether a response has a body, it accepts a longer token and stops at the first non-digit.
-func httpResponseCode(line []byte) int {
-	n, next := httpToken(line)
-	if n == 0 {
-		return 0
-	}
-	line = line[next:]
-	n, _ = httpToken(line)
-	if n < 3 {
-		return 0
-	}
-	c := 0
-	for _, d := range line[:3] {
-		if d < '0' || d > '9' {
-			break
-		}
-		c = c*10 + int(d-'0')
-	}
-	return c
-}
+// first three characters of a second token of at least three): unlike the body rule's exact code
+// (httpStatus.exact), it accepts a longer token and stops at the first non-digit.
+func httpResponseCode(line []byte) int { return httpStatusOf(line).code }
 
 // httpChunkedLen returns the number of bytes the chunked body at the start of b takes, as Wireshark's
 // chunked_encoding_dissector: chunks until the zero chunk and its trailer lines, or the end of b.
