@@ -980,15 +980,7 @@ func (h *HTTPStreams) operation(p *dissect.Packet, s *httpStream, side int, hd *
 // requestStrings fills in the strings of op that its request gives (sent from side of stream s).
 func (h *HTTPStreams) requestStrings(op *HTTPOperation, s *httpStream, side int, hd *dissect.HTTPHead) {
 	op.Client, op.Server = s.addr(h, side), s.addr(h, 1-side)
-	op.Host, op.URI, op.UserAgent = h.str(hd.Host), string(hd.URI), h.str(hd.UserAgent)
-	// A request without a version or an Authorization header keeps the response's (filled in when the
-	// response came first: the strings were made when the operation was finished, see Wants).
-	if len(hd.Version) > 0 {
-		op.Version = h.str(hd.Version)
-	}
-	if a := authScheme(hd.Authorization); len(a) > 0 {
-		op.Auth = h.str(a)
-	}
+	op.setRequestHead(hd, h.str)
 }
 
 // SetRequestStrings makes the request strings of an operation whose strings were deferred
@@ -997,12 +989,20 @@ func (h *HTTPStreams) requestStrings(op *HTTPOperation, s *httpStream, side int,
 func (o *HTTPOperation) SetRequestStrings(head []byte, client, server netip.AddrPort) {
 	hd := dissect.ParseHTTPHead(head, len(head))
 	o.Client, o.Server = client.String(), server.String()
-	o.Host, o.URI, o.UserAgent = string(hd.Host), string(hd.URI), string(hd.UserAgent)
-	if len(hd.Version) > 0 { // else the response's, as in requestStrings
-		o.Version = string(hd.Version)
+	o.setRequestHead(&hd, func(b []byte) string { return string(b) })
+}
+
+// setRequestHead fills in the strings of o that its request's head gives (Host, URI, UserAgent, Version,
+// Auth), made by str (the analysis shares repeated ones). A request without a version or an
+// Authorization header keeps the response's (filled in when the response came first: the strings were
+// made when the operation was finished, see Wants and Defer).
+func (o *HTTPOperation) setRequestHead(hd *dissect.HTTPHead, str func([]byte) string) {
+	o.Host, o.URI, o.UserAgent = str(hd.Host), string(hd.URI), str(hd.UserAgent)
+	if len(hd.Version) > 0 {
+		o.Version = str(hd.Version)
 	}
 	if a := authScheme(hd.Authorization); len(a) > 0 {
-		o.Auth = string(a)
+		o.Auth = str(a)
 	}
 }
 
