@@ -223,7 +223,17 @@ func (h *HTTPStreams) opGap(s *httpStream, side int, missing int) {
 		return
 	}
 	// Anywhere else the message cannot be read: look for the next start line.
-	*d = opDir{state: opHead, head: d.head[:0], frameNow: d.chunkFrame, timeNow: d.chunkTime, chunkFrame: d.chunkFrame, chunkTime: d.chunkTime}
+	d.reset()
+}
+
+// reset makes the parser ready for the next message, which starts in the frame whose bytes are being
+// parsed. It keeps the buffers and sets the other fields one by one, leaving hd as it is: writing the
+// whole struct (hd alone is some 200 bytes) cost more than the rest of a short message's parse, and each
+// message's head is parsed into hd before anything reads it.
+func (d *opDir) reset() {
+	d.state, d.head, d.line = opHead, d.head[:0], d.line[:0]
+	d.remain, d.body, d.gapped, d.started, d.firstFrame = 0, 0, false, false, 0
+	d.frameNow, d.timeNow = d.chunkFrame, d.chunkTime
 }
 
 // opData parses contiguous bytes of one direction.
@@ -439,8 +449,7 @@ func (h *HTTPStreams) opDone(s *httpStream, side int) {
 	p := s.ops.p
 	h.operation(p, s, side, &d.hd, d.body, d.gapped, d.frameNow, d.timeNow)
 	// The bytes that follow in the same delivery belong to the same frame.
-	*d = opDir{state: opHead, head: d.head[:0], frameNow: d.frameNow, timeNow: d.timeNow, chunkFrame: d.chunkFrame, chunkTime: d.chunkTime}
-	d.frameNow, d.timeNow = d.chunkFrame, d.chunkTime
+	d.reset()
 }
 
 // startsMessage reports whether a segment begins like an HTTP start line: "HTTP/" or "ICY", or a method

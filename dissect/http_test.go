@@ -316,6 +316,53 @@ func TestIndexCRLF(t *testing.T) {
 	}
 }
 
+// TestHeaderNameEnd compares headerNameEnd with a byte loop (the rule it states) on names of every length
+// up to 40, with the first colon, space, CR or LF at every position, bytes next to them in value around
+// it, and the other stop bytes after it.
+func TestHeaderNameEnd(t *testing.T) {
+	ref := func(b []byte) int {
+		if len(b) >= 2 && (b[0] == 'H' && b[1] == 'T' || b[0] == 'I' && b[1] == 'C' || b[0] == 'M' && b[1] == '-') {
+			return 0
+		}
+		for i, c := range b {
+			switch c {
+			case ':':
+				return i
+			case ' ', '\r', '\n':
+				return 0
+			}
+		}
+		return 0
+	}
+	fill := []byte{'a', 'Z', '-', 0x00, 0x3b, 0x39, 0x21, 0x1f, 0x0b, 0x0e, 0x80, 0xba, 0xa0, 0xff}
+	stops := []byte{':', ' ', '\r', '\n'}
+	for n := 0; n <= 40; n++ {
+		for _, f := range fill {
+			for at := -1; at < n; at++ {
+				for _, c := range stops {
+					for _, after := range stops {
+						b := bytes.Repeat([]byte{f}, n)
+						if at >= 0 {
+							b[at] = c
+							for k := at + 1; k < n; k += 3 {
+								b[k] = after
+							}
+						}
+						if got, want := headerNameEnd(b), ref(b); got != want {
+							t.Fatalf("headerNameEnd(%q) = %d, want %d", b, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, s := range []string{"HTTP/1.1 200 OK", "HT:x", "ICY 200", "IC:x", "M-POST / HTTP/1.1", "M-:", "Host: a", "H:", "I:", "M:"} {
+		if got, want := headerNameEnd([]byte(s)), ref([]byte(s)); got != want {
+			t.Errorf("headerNameEnd(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
 // refStatusCode and refResponseCode are the references for httpStatusOf's exact code and code: the
 // status code as Wireshark's parse_http_status_code reads it (the second token, exactly three
 // characters, an integer) and as its basic_response_dissector does (strtoul of the first three characters
