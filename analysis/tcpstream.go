@@ -183,7 +183,7 @@ func (t *TCPStreams) readSeg(p *dissect.Packet, i int, l *dissect.Layer, s *TCPS
 	s.seq, s.ack = binary.BigEndian.Uint32(h[4:]), binary.BigEndian.Uint32(h[8:])
 	s.flags = binary.BigEndian.Uint16(h[12:])
 	s.window = uint32(binary.BigEndian.Uint16(h[14:]))
-	s.payLen = uint32(p.TCPPayloadLen(l))
+	s.payLen = uint32(p.TCPPayloadLenAt(i))
 	s.side = s.k.set(src, dst, s.sp, s.dp)
 	s.hk = t.hashKey(&s.k)
 	s.wscale = nil

@@ -220,24 +220,35 @@ func trimSpace(b []byte) []byte {
 	return b
 }
 
+// hasPrefixFold reports whether b begins with prefix, ignoring the case of ASCII letters only (as
+// Wireshark's g_ascii_strncasecmp).
 func hasPrefixFold(b []byte, prefix string) bool {
 	if len(b) < len(prefix) {
 		return false
 	}
+	b = b[:len(prefix)]
+	if string(b) == prefix {
+		return true // the usual spelling: one comparison of memory
+	}
 	for i := 0; i < len(prefix); i++ {
-		c, d := b[i], prefix[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if 'A' <= d && d <= 'Z' {
-			d += 'a' - 'A'
-		}
-		if c != d {
+		if lowerASCII[b[i]] != lowerASCII[prefix[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// lowerASCII maps each byte to its lower case in ASCII (A-Z to a-z), and every other byte to itself.
+var lowerASCII = func() (t [256]byte) {
+	for i := range t {
+		c := byte(i)
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		t[i] = c
+	}
+	return t
+}()
 
 // cDecimal reads a decimal number as C's strtoll does: leading white space, an optional sign, digits. It
 // returns the magnitude, the sign, whether a digit was read, whether the magnitude overflowed (it stops

@@ -3,6 +3,7 @@ package dissect
 import (
 	"bytes"
 	"encoding/base64"
+	"strings"
 	"testing"
 
 	"github.com/wirelens/wirelens/field"
@@ -359,6 +360,46 @@ func TestHeaderNameEnd(t *testing.T) {
 	for _, s := range []string{"HTTP/1.1 200 OK", "HT:x", "ICY 200", "IC:x", "M-POST / HTTP/1.1", "M-:", "Host: a", "H:", "I:", "M:"} {
 		if got, want := headerNameEnd([]byte(s)), ref([]byte(s)); got != want {
 			t.Errorf("headerNameEnd(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// TestHasPrefixFold compares hasPrefixFold with a byte loop that folds A-Z only, over every byte in every
+// position of a few prefixes (so that non-ASCII letters, and the bytes 0x20 apart from letters that are
+// not letters, never match one).
+func TestHasPrefixFold(t *testing.T) {
+	ref := func(b []byte, prefix string) bool {
+		if len(b) < len(prefix) {
+			return false
+		}
+		for i := range len(prefix) {
+			c, d := b[i], prefix[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if 'A' <= d && d <= 'Z' {
+				d += 'a' - 'A'
+			}
+			if c != d {
+				return false
+			}
+		}
+		return true
+	}
+	for _, prefix := range []string{"Content-Length:", "Transfer-Encoding:", "chunked", "@[`{"} {
+		for _, base := range []string{prefix, strings.ToLower(prefix), strings.ToUpper(prefix), prefix + " 12"} {
+			for i := range len(base) {
+				for c := range 256 {
+					b := []byte(base)
+					b[i] = byte(c)
+					if got, want := hasPrefixFold(b, prefix), ref(b, prefix); got != want {
+						t.Fatalf("hasPrefixFold(%q, %q) = %v, want %v", b, prefix, got, want)
+					}
+					if got, want := hasPrefixFold(b[:i], prefix), ref(b[:i], prefix); got != want {
+						t.Fatalf("hasPrefixFold(%q, %q) = %v, want %v", b[:i], prefix, got, want)
+					}
+				}
+			}
 		}
 	}
 }

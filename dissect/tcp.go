@@ -259,11 +259,17 @@ func tcpOptName(v uint64) string {
 func (p *Packet) tcpLen(l *Layer) int {
 	for i := 0; i < p.N; i++ {
 		if &p.Layers[i] == l {
-			if rep, ok := p.ipReportedLen(i); ok {
-				return max(rep-int(l.Hdr), 0)
-			}
-			break
+			return p.TCPPayloadLenAt(i)
 		}
+	}
+	return int(l.End - l.Off - l.Hdr)
+}
+
+// TCPPayloadLenAt is TCPPayloadLen of layer i (a TCP layer), for a caller that knows the layer's index.
+func (p *Packet) TCPPayloadLenAt(i int) int {
+	l := &p.Layers[i]
+	if rep, ok := p.ipReportedLen(i); ok {
+		return max(rep-int(l.Hdr), 0)
 	}
 	return int(l.End - l.Off - l.Hdr)
 }
