@@ -165,6 +165,9 @@ func (d *DNSPairing) find(frame uint32, layer uint8) (uint32, bool) {
 // Observe pairs every DNS message of the packet (after the TCP and UDP analyzers have run) and records
 // the results in p.DNS and p's diagnostics.
 func (d *DNSPairing) Observe(p *dissect.Packet) {
+	if !p.MayHave(dissect.ProtoDNS) {
+		return
+	}
 	for i := 0; i < p.N; i++ {
 		if p.Layers[i].Proto != dissect.ProtoDNS {
 			continue

@@ -237,6 +237,9 @@ func seqLT(a, b uint32) bool { return int32(a-b) < 0 }
 
 // Observe follows the TCP payload of the packet. Call it after TCPStreams.Observe.
 func (h *HTTPStreams) Observe(p *dissect.Packet) {
+	if !p.MayHave(dissect.ProtoTCP) {
+		return
+	}
 	h.capHit = -1
 	n := p.N
 	for i := 0; i < n; i++ {

@@ -156,6 +156,9 @@ type TCPSeg struct {
 // cache), ahead of it. It only reads the tracker's seed.
 func (t *TCPStreams) Prepare(p *dissect.Packet, s *TCPSeg) {
 	s.layer = 0
+	if !p.MayHave(dissect.ProtoTCP) {
+		return
+	}
 	for i := 0; i < p.N; i++ {
 		if l := &p.Layers[i]; tracked(l) {
 			if t.readSeg(p, i, l, s) {
@@ -197,7 +200,7 @@ func (t *TCPStreams) readSeg(p *dissect.Packet, i int, l *dissect.Layer, s *TCPS
 // ObservePrepared is Observe with the packet's first TCP header read by Prepare into pre (nil: none).
 func (t *TCPStreams) ObservePrepared(p *dissect.Packet, pre *TCPSeg) {
 	var tmp TCPSeg
-	for i := 0; i < p.N; i++ {
+	for i := 0; i < p.N && p.MayHave(dissect.ProtoTCP); i++ {
 		l := &p.Layers[i]
 		if !tracked(l) {
 			continue

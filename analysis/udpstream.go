@@ -31,6 +31,9 @@ func (u *UDPStreams) Count() int { return len(u.all) }
 
 // Observe fills p.UDP for every UDP header of the packet.
 func (u *UDPStreams) Observe(p *dissect.Packet) {
+	if !p.MayHave(dissect.ProtoUDP) {
+		return
+	}
 	for i := 0; i < p.N; i++ {
 		l := &p.Layers[i]
 		if l.Proto != dissect.ProtoUDP || l.InError() || l.Hdr < 8 {

@@ -204,6 +204,7 @@ func (p *Packet) push(pr Proto, off, hdr, end int, flags uint8) *Layer {
 	l := &p.Layers[p.N]
 	*l = Layer{Proto: pr, Buf: p.curBuf, Flags: flags, Off: int32(off), Hdr: int32(hdr), End: int32(end)}
 	p.N++
+	p.protos |= 1 << pr
 	return l
 }
 

@@ -77,6 +77,7 @@ func (p *Packet) AddHTTP(msg []byte, hdr int) *HTTPInfo {
 	l := &p.Layers[p.N]
 	p.N++
 	*l = Layer{Proto: ProtoHTTP, Buf: uint8(2 + k), Aux: uint8(k), Off: 0, Hdr: int32(min(hdr, len(msg))), End: int32(len(msg))}
+	p.protos |= 1 << ProtoHTTP
 	// A message that lies in the frame (or in its reassembled IP datagram) is addressed there, so that
 	// its tree items point at the frame's bytes; a message reassembled from several segments keeps its own
 	// buffer.

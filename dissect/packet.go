@@ -136,7 +136,10 @@ type Packet struct {
 	// rare says which of the fields nearly always empty (rareBad, …) a frame set, so that reset empties
 	// just those and reads none of them (see reset).
 	rare uint8
-	_    [11]byte // Layers starts on a cache line (see the size check in packet_test.go)
+	_    [3]byte
+	// protos has bit pr set for each protocol pr of a layer added to the frame (push, AddHTTP): the
+	// analyzers skip a frame without their protocol without looking at its layers (Has).
+	protos uint64 // Layers starts on a cache line (see the size check in packet_test.go)
 
 	// Layers, the first TCP header's conversation data and the fields above are what every frame
 	// touches: with the padding below, a frame's decoding and analysis touch five cache lines of it
@@ -179,6 +182,10 @@ type Packet struct {
 // batches) each starts on a line boundary and its fields lie on the same lines as in the first.
 const packetPad = 40
 
+// MayHave reports whether the frame may hold a layer of protocol pr: false means it holds none (a
+// layer dropped after it was added leaves its bit set). It reads one word, not the layers.
+func (p *Packet) MayHave(pr Proto) bool { return p.protos&(1<<pr) != 0 }
+
 // IsMalformed reports whether a layer of the frame was malformed (Bad is set): it reads the rare bits,
 // on a cache line every frame touches, not Bad.
 func (p *Packet) IsMalformed() bool { return p.rare&rareBad != 0 }
@@ -219,6 +226,9 @@ func (p *Packet) Payload(l *Layer) []byte {
 
 // Has reports whether the packet has a layer of this protocol.
 func (p *Packet) Has(proto Proto) bool {
+	if !p.MayHave(proto) {
+		return false
+	}
 	for i := 0; i < p.N; i++ {
 		if p.Layers[i].Proto == proto {
 			return true
@@ -262,6 +272,7 @@ const (
 // whether they were set, as reset did, took from the other core for every frame.
 func (p *Packet) reset() {
 	p.N = 0
+	p.protos = 0
 	p.nTCP = 0
 	p.nUDP = 0
 	if r := p.rare; r != 0 {
