@@ -735,15 +735,17 @@ var headKept = func() (t [18]struct {
 		name  string
 		which uint8
 	}{
-		{"host", keptHost},
-		{"server", keptServer},
-		{"location", keptLocation},
-		{"user-agent", keptUserAgent},
-		{"content-type", keptContentType},
-		{"authorization", keptAuthorization},
-		{"www-authenticate", keptAuthenticate},
-		{"content-length", keptContentLength},
-		{"transfer-encoding", keptTransferEncoding},
+		// Spelt as they usually are, which equalFold compares in one go (any other spelling is
+		// compared a byte at a time).
+		{"Host", keptHost},
+		{"Server", keptServer},
+		{"Location", keptLocation},
+		{"User-Agent", keptUserAgent},
+		{"Content-Type", keptContentType},
+		{"Authorization", keptAuthorization},
+		{"WWW-Authenticate", keptAuthenticate},
+		{"Content-Length", keptContentLength},
+		{"Transfer-Encoding", keptTransferEncoding},
 	} {
 		if t[len(k.name)].name != "" {
 			panic("dissect: two kept HTTP headers with names of one length: " + k.name)

@@ -146,7 +146,7 @@ func indexCRLF(b []byte) int {
 // httpToken returns the length of the token at the start of b (up to a space or the end) and the offset
 // of the next token (spaces skipped), as Wireshark's get_token_len.
 func httpToken(b []byte) (n, next int) {
-	for n < len(b) && b[n] != ' ' && b[n] != '\r' && b[n] != '\n' {
+	for n < len(b) && !httpTokenEnd[b[n]] {
 		n++
 	}
 	next = n
@@ -155,6 +155,9 @@ func httpToken(b []byte) (n, next int) {
 	}
 	return n, next
 }
+
+// httpTokenEnd marks the bytes that end a token for httpToken: a space, a CR, a LF.
+var httpTokenEnd = [256]bool{' ': true, '\r': true, '\n': true}
 
 var httpMethods = [...][]string{
 	3:  {"GET", "PUT"},
