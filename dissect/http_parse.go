@@ -366,8 +366,14 @@ func httpNeed(b []byte, have, off int, body, untilFIN bool) (need, bodyStart int
 			continue
 		}
 		line := b[save : save+n]
-		switch line[0] {
-		case 'c', 'C', 't', 'T':
+		// The first letter says which of the three headers the line may be; "Content-" is compared
+		// once for two of them (a Connection header fails there).
+		switch lowerASCII[line[0]] {
+		case 'c':
+			if !hasPrefixFold(line, "Content-") {
+				continue
+			}
+		case 't':
 		default:
 			continue
 		}
