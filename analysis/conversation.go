@@ -366,7 +366,8 @@ func (r *convRecord) conversation(proto string, stream uint32, irtt int64) Conve
 	}
 	if proto == "tcp" {
 		c.State = r.connState()
-		h := make([]byte, r.nhist)
+		var hb [len(r.hist)]byte // on the stack: the string is the one allocation
+		h := hb[:r.nhist]
 		for i, l := range r.hist[:r.nhist] {
 			side := int(l >> 7)
 			l &= 0x7f
