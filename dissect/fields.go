@@ -36,6 +36,9 @@ func (p *Packet) Values(id field.ID, dst []field.Value) []field.Value {
 // header) and appends the value when fn reports ok.
 func layerGetter(pr Proto, fn func(p *Packet, l *Layer, b []byte) (field.Value, bool)) getter {
 	return func(p *Packet, dst []field.Value) []field.Value {
+		if !p.MayHave(pr) {
+			return dst // most frames of a trace lack most protocols: no layer is looked at
+		}
 		for i := 0; i < p.N; i++ {
 			l := &p.Layers[i]
 			if l.Proto != pr {
@@ -52,6 +55,9 @@ func layerGetter(pr Proto, fn func(p *Packet, l *Layer, b []byte) (field.Value, 
 // presence is the getter of a protocol field: one empty value per layer of pr.
 func presence(pr Proto) getter {
 	return func(p *Packet, dst []field.Value) []field.Value {
+		if !p.MayHave(pr) {
+			return dst
+		}
 		for i := 0; i < p.N; i++ {
 			if p.Layers[i].Proto == pr {
 				dst = append(dst, field.Value{})
@@ -106,6 +112,9 @@ func bytesAt(pr Proto, off, n int) getter {
 // multiGetter returns a getter that lets fn append any number of values for each layer of protocol pr.
 func multiGetter(pr Proto, fn func(p *Packet, l *Layer, b []byte, dst []field.Value) []field.Value) getter {
 	return func(p *Packet, dst []field.Value) []field.Value {
+		if !p.MayHave(pr) {
+			return dst
+		}
 		for i := 0; i < p.N; i++ {
 			l := &p.Layers[i]
 			if l.Proto == pr {
