@@ -185,6 +185,120 @@ func TestParseHTTPHead(t *testing.T) {
 	}
 }
 
+// refParseHTTPHead is HTTPHead.Parse written over httpLines, the line walker of the details tree, with
+// the header names compared after folding ASCII case (not through headKept): Parse walks the lines in a
+// loop of its own, which FuzzParseHTTPHead and TestParseHTTPHeadLines hold to this one.
+func refParseHTTPHead(msg []byte, hdr int) HTTPHead {
+	h := HTTPHead{ContentLength: -1}
+	clSeen, teSeen := false, false
+	lower := func(b []byte) string {
+		out := []byte(string(b))
+		for i, c := range out {
+			if 'A' <= c && c <= 'Z' {
+				out[i] = c + 'a' - 'A'
+			}
+		}
+		return string(out)
+	}
+	w := newHTTPLines(msg, hdr)
+	for w.next() {
+		ln := &w.ln
+		if ln.kind == httpLineStart {
+			h.Type = ln.typ
+			h.startLine(ln.line)
+			continue
+		}
+		v := httpHeaderValue(ln.line, ln.colon)
+		switch lower(ln.line[:ln.colon]) {
+		case "content-length":
+			n, ok := parseStrtoll(v)
+			if !ok {
+				n = -1
+			}
+			if clSeen && n != h.ContentLength || teSeen {
+				h.Ambiguous = true
+			}
+			h.ContentLength, clSeen = n, true
+		case "transfer-encoding":
+			h.Chunked = httpChunkedCoding(v)
+			if clSeen {
+				h.Ambiguous = true
+			}
+			teSeen = true
+		case "host":
+			h.Host = v
+		case "server":
+			h.Server = v
+		case "location":
+			h.Location = v
+		case "user-agent":
+			h.UserAgent = v
+		case "content-type":
+			h.ContentType = v
+		case "authorization":
+			h.Authorization = v
+		case "www-authenticate":
+			h.Authenticate = v
+		}
+	}
+	return h
+}
+
+// sameHead reports whether two parsed heads hold the same values (the byte slices compared by content).
+func sameHead(a, b HTTPHead) bool {
+	eq := func(x, y []byte) bool { return bytes.Equal(x, y) && (x == nil) == (y == nil) }
+	return a.Type == b.Type && a.Code == b.Code && a.ContentLength == b.ContentLength && a.Chunked == b.Chunked &&
+		a.Ambiguous == b.Ambiguous && eq(a.Method, b.Method) && eq(a.URI, b.URI) && eq(a.Version, b.Version) &&
+		eq(a.Phrase, b.Phrase) && eq(a.Host, b.Host) && eq(a.Server, b.Server) && eq(a.Location, b.Location) &&
+		eq(a.ContentType, b.ContentType) && eq(a.UserAgent, b.UserAgent) && eq(a.Authorization, b.Authorization) &&
+		eq(a.Authenticate, b.Authenticate)
+}
+
+// parseHeadCases are heads whose lines take each of the walker's paths: a leading CRLF, bare CR and LF line
+// ends, a start line after headers, a line without a colon (the end of the walk), an empty line, names
+// in any case, a name that starts like a start line, RFC 2774's "M-" prefix, a header name with a space.
+var parseHeadCases = []string{
+	"GET /a HTTP/1.1\r\nHost: h\r\nUser-Agent: u\r\n\r\n",
+	"\r\nHTTP/1.1 302 Found\r\nLOCATION: /b\r\nserver: s\r\ncontent-type: text/x\r\nContent-Length: 0\r\n\r\n",
+	"HTTP/1.0 200 OK\nContent-Length: 3\nTransfer-Encoding: chunked\n\nabc",
+	"HTTP/1.1 401 No\rWWW-Authenticate: NTLM\rContent-Length: 1\rContent-Length: 2\r\r",
+	"POST /x HTTP/1.1\r\nAuthorization: Basic x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n",
+	"Host: before\r\nGET / HTTP/1.1\r\nHost: after\r\n\r\n",
+	"GET / HTTP/1.1\r\nno colon here\r\nHost: unseen\r\n\r\n",
+	"GET / HTTP/1.1\r\nHTTP-Thing: x\r\nICY-Name: y\r\nM-Host: z\r\nHost : spaced\r\nHost: h\r\n\r\n",
+	"M-POST / HTTP/1.1\r\nHost:\r\n\r\n",
+	"NOTIFY * HTTP/1.1\r\nHost: 239.255.255.250:1900\r\n\r\n",
+	"HTTP/1.1 200 OK\r\nContent-Length: 12345678901234567890\r\nServer:   spaced value  \r\n\r\n",
+	"GET / HTTP/1.1\r\n:empty name\r\nHost: h",
+	"ICY 200 OK\r\nicy-name: x\r\n\r\n",
+	"GET / HTTP/1.1\r\nHost: a\r\n\r\nHost: b\r\n", // the walk ends at the empty line
+}
+
+// TestParseHTTPHeadLines holds HTTPHead.Parse to refParseHTTPHead on heads that take every path of the
+// line walk, cut at every length.
+func TestParseHTTPHeadLines(t *testing.T) {
+	for _, c := range parseHeadCases {
+		for n := 0; n <= len(c); n++ {
+			b := []byte(c[:n])
+			if got, want := ParseHTTPHead(b, len(b)), refParseHTTPHead(b, len(b)); !sameHead(got, want) {
+				t.Fatalf("ParseHTTPHead(%q) = %+v, want %+v", b, got, want)
+			}
+		}
+	}
+}
+
+// FuzzParseHTTPHead: HTTPHead.Parse reads any head as refParseHTTPHead does.
+func FuzzParseHTTPHead(f *testing.F) {
+	for _, c := range parseHeadCases {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := ParseHTTPHead(b, len(b)), refParseHTTPHead(b, len(b)); !sameHead(got, want) {
+			t.Fatalf("ParseHTTPHead(%q) = %+v, want %+v", b, got, want)
+		}
+	})
+}
+
 // FuzzHeaderNameEnd: a line that headerNameEnd takes for a header is classified by the general path
 // (httpFindLineEnd, httpLineType, the first colon) the same way, with the same line and colon.
 func FuzzHeaderNameEnd(f *testing.F) {
