@@ -135,6 +135,10 @@ type HTTPStreams struct {
 	// strs holds the strings of operations seen before (methods, versions, hosts, servers …), so that
 	// the thousands of operations that repeat them share one copy.
 	strs map[string]string
+	// strLast holds the string str gave last for each of a few hashes of a value's length and end bytes:
+	// the same few values (a method, "OK", "HTTP/1.1", a content type) come in nearly every message, and
+	// comparing the bytes with the one held is cheaper than hashing them for strs.
+	strLast [64]string
 	// last is the stream of the previous segment (segments of one stream often come in runs), or nil.
 	last *httpStream
 	// freeOps holds the operations views of finished streams, for reuse.
@@ -160,13 +164,18 @@ func (h *HTTPStreams) str(b []byte) string {
 	if len(b) > 128 {
 		return string(b)
 	}
-	if s, ok := h.strs[string(b)]; ok {
-		return s
+	last := &h.strLast[(uint(len(b))*31+uint(b[0])*7+uint(b[len(b)-1]))%uint(len(h.strLast))]
+	if *last == string(b) {
+		return *last
 	}
-	s := string(b)
-	if len(h.strs) < maxStrs {
-		h.strs[s] = s
+	s, ok := h.strs[string(b)]
+	if !ok {
+		s = string(b)
+		if len(h.strs) < maxStrs {
+			h.strs[s] = s
+		}
 	}
+	*last = s
 	return s
 }
 

@@ -514,3 +514,32 @@ func TestHTTPReportWants(t *testing.T) {
 		t.Error("a request without a response, while a target is awaited, is not wanted")
 	}
 }
+
+// TestHTTPStr: str gives back a string equal to its bytes whatever it held before: values that share a slot
+// of strLast (same length and end bytes), values past the map's bound, long and empty values, and a buffer
+// reused for the next value (the strings must not alias it).
+func TestHTTPStr(t *testing.T) {
+	h := NewHTTPStreams()
+	buf := make([]byte, 0, 256)
+	check := func(v string) {
+		t.Helper()
+		buf = append(buf[:0], v...)
+		got := h.str(buf)
+		for i := range buf {
+			buf[i] = '#' // the next value overwrites the bytes
+		}
+		if got != v {
+			t.Fatalf("str(%q) = %q", v, got)
+		}
+	}
+	for round := 0; round < 3; round++ {
+		for _, v := range []string{"aXb", "aYb", "aXb", "OK", "Ok", "", "HTTP/1.1", "HTTP/1.0", strings.Repeat("z", 200), "aYb"} {
+			check(v)
+		}
+	}
+	for i := 0; i < maxStrs+100; i++ {
+		check(fmt.Sprintf("v%05dv", i))
+	}
+	check("aXb")
+	check("v00001v")
+}
