@@ -200,7 +200,11 @@ func (t *TCPStreams) readSeg(p *dissect.Packet, i int, l *dissect.Layer, s *TCPS
 // ObservePrepared is Observe with the packet's first TCP header read by Prepare into pre (nil: none).
 func (t *TCPStreams) ObservePrepared(p *dissect.Packet, pre *TCPSeg) {
 	var tmp TCPSeg
-	for i := 0; i < p.N && p.MayHave(dissect.ProtoTCP); i++ {
+	n := p.N
+	if !p.MayHave(dissect.ProtoTCP) {
+		n = 0 // no TCP header to look for; the sweep below still runs
+	}
+	for i := 0; i < n; i++ {
 		l := &p.Layers[i]
 		if !tracked(l) {
 			continue

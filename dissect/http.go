@@ -271,26 +271,17 @@ func (w *httpLines) next() bool {
 // or the line starts as a response ("HTTP/", "ICY") or with RFC 2774's "M-" prefix. A line it accepts is
 // classified as next's general path would: httpLineType sees no start line in it (its first token, up
 // to a space, holds a colon, which no method has) and its first colon is this one. It looks at eight
-// bytes of the name at a time in a word (see indexCRLF), which is faster than the general path's
+// bytes of the name at a time in a word (see zeroBytes), which is faster than the general path's
 // searches, and than a byte at a time, for names of a few bytes.
 func headerNameEnd(line []byte) int {
 	if len(line) >= 2 && (line[0] == 'H' && line[1] == 'T' || line[0] == 'I' && line[1] == 'C' || line[0] == 'M' && line[1] == '-') {
 		return 0 // perhaps a start line: the general path decides
 	}
-	const (
-		ones  = 0x0101010101010101
-		high  = 0x8080808080808080
-		colon = ':' * ones
-		space = ' ' * ones
-		cr    = '\r' * ones
-		lf    = '\n' * ones
-	)
+	const colon, space, cr, lf = ':' * wordOnes, ' ' * wordOnes, '\r' * wordOnes, '\n' * wordOnes
 	i := 0
 	for ; i+8 <= len(line); i += 8 {
 		x := binary.LittleEndian.Uint64(line[i:])
-		a, b, c, d := x^colon, x^space, x^cr, x^lf
-		// The lowest bit set marks the first byte that is one of the four (see indexCRLF).
-		if m := ((a-ones)&^a | (b-ones)&^b | (c-ones)&^c | (d-ones)&^d) & high; m != 0 {
+		if m := (zeroBytes(x^colon) | zeroBytes(x^space) | zeroBytes(x^cr) | zeroBytes(x^lf)) & wordHigh; m != 0 {
 			if j := i + bits.TrailingZeros64(m)>>3; line[j] == ':' {
 				return j
 			}

@@ -115,23 +115,27 @@ func httpFindLineEnd(b []byte, off int, desegment bool) (n, next int) {
 	return i, off + i + 1
 }
 
+// Word-at-a-time byte search (indexCRLF, headerNameEnd): byte k of a word x equals c exactly when byte
+// k of x^(c*wordOnes) is zero.
+const (
+	wordOnes = 0x0101010101010101
+	wordHigh = 0x8080808080808080
+)
+
+// zeroBytes, masked with wordHigh, has the high bit set in v's lowest zero byte (and perhaps in bytes above
+// it, never below), so that in an OR of several, masked once, the lowest bit set marks the first byte that
+// is any of their bytes.
+func zeroBytes(v uint64) uint64 { return (v - wordOnes) &^ v }
+
 // indexCRLF returns the index of the first CR or LF in b, or -1. Header lines are short (a few dozen
-// bytes), so it looks at eight bytes at a time in a word (a zero byte of b^CR or b^LF marks one) rather
-// than calling bytes.IndexByte twice, whose set-up costs more than the search on such lines.
+// bytes), so it looks at eight bytes at a time in a word (see zeroBytes) rather than calling
+// bytes.IndexByte twice, whose set-up costs more than the search on such lines.
 func indexCRLF(b []byte) int {
-	const (
-		ones = 0x0101010101010101
-		high = 0x8080808080808080
-		cr   = '\r' * ones
-		lf   = '\n' * ones
-	)
+	const cr, lf = '\r' * wordOnes, '\n' * wordOnes
 	i := 0
 	for ; i+8 <= len(b); i += 8 {
 		x := binary.LittleEndian.Uint64(b[i:])
-		y, z := x^cr, x^lf
-		// (v-ones)&^v&high has the high bit set in v's lowest zero byte (and perhaps in bytes above it,
-		// never below): the lowest bit set in either word marks the first CR or LF.
-		if m := ((y-ones)&^y | (z-ones)&^z) & high; m != 0 {
+		if m := (zeroBytes(x^cr) | zeroBytes(x^lf)) & wordHigh; m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
 	}
