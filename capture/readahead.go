@@ -22,8 +22,9 @@ const (
 	// buffer without being copied. A pcap record is at most 256 KiB and its header.
 	aheadRoom = 256<<10 + 64
 	// aheadMax bounds the blocks of one reader: those read ahead, the one being read into, the Reader's,
-	// and those its caller holds (engine: at most two per batch, eight batches; see Block). Blocks are
-	// made when none is free, so only what is held at once is ever allocated.
+	// and those its caller holds (engine: at most two per batch or chunk; when the batches or chunks in
+	// flight hold the rest, reading waits until one is done with; see Block). Blocks are made when none
+	// is free, so only what is held at once is ever allocated.
 	aheadMax = 24
 )
 

@@ -52,7 +52,15 @@ import (
 const (
 	laneCount   = 2
 	chunkFrames = 256 // frames dealt out at a time
-	maxChunks   = 8   // chunks per trace at most (being read, in the lanes, being handed out)
+	// maxChunks bounds the chunks of a trace (being read, in the lanes, being handed out). The caller
+	// and the dealer mostly run when a lane waits (both cores are the lanes'), so the chunks in flight
+	// are the work the lanes can do meanwhile: with 8 (some 2,000 frames) the two cores stood idle for
+	// about a tenth of diagnose's run on the small-packet benchmark capture, with 64 for about a
+	// twentieth (go tool trace; BENCHMARKS.md).
+	maxChunks = 64
+	// cacheLine separates what one lane writes from what the other reads or writes, so that the two
+	// cores do not pass a cache line to and fro (false sharing).
+	cacheLine = 64
 )
 
 // chunk is a run of consecutive frames, read by the dealer and handed to every lane; each lane decodes
@@ -61,7 +69,7 @@ type chunk struct {
 	frames [chunkFrames]capture.Frame
 	lane   [chunkFrames]uint8 // which lane takes the frame (frameLane)
 	sweep  [chunkFrames]bool  // a tracker of the whole trace would sweep after the frame
-	res    [laneCount]laneResult
+	res    [laneCount]paddedResult
 	bad    [laneCount]bool // lane k found a frame out of place in the chunk, or did not analyse it
 	n      int
 	num    int   // the number of the chunk's first frame
@@ -78,6 +86,13 @@ type laneResult struct {
 	ops       []laneOp // HTTP operations finished, in order
 	heads     []byte   // the request heads of ops whose strings wait to be made, one after another
 	malformed []uint32 // malformed frames (Run with Options.OnMalformed)
+}
+
+// paddedResult is a lane's result in a chunk, apart from the other lane's: each lane appends to its own
+// while the other appends to its.
+type paddedResult struct {
+	laneResult
+	_ [cacheLine]byte
 }
 
 func (r *laneResult) reset() {
@@ -112,10 +127,11 @@ type lane struct {
 	p    dissect.Packet        // the packet each frame is decoded into
 	// malformed: results list the malformed frames.
 	malformed bool
-	cur       *laneResult // the result being filled
-	frame     uint32      // the frame being analysed, for the operations it finishes
-	final     laneResult  // the operations left open at the end
-	pending   deferred    // what Defer gave for the operation OnOperation gets next
+	cur       *laneResult     // the result being filled
+	frame     uint32          // the frame being analysed, for the operations it finishes
+	final     laneResult      // the operations left open at the end
+	pending   deferred        // what Defer gave for the operation OnOperation gets next
+	_         [cacheLine]byte // the next lane's fields, read for every frame, on other cache lines
 }
 
 // laneSet is a trace's lanes and the caller's side of them.
@@ -290,7 +306,7 @@ func (ls *laneSet) run(k int) {
 	defer ls.wg.Done()
 	l := &ls.lanes[k]
 	for c := range l.in {
-		r := &c.res[k]
+		r := &c.res[k].laneResult
 		r.reset()
 		l.cur = r
 		if ls.mixed.Load() || !l.chunk(c, uint8(k)) {
