@@ -613,8 +613,8 @@ func tcpOptionTree(p *Packet, l *Layer, t *Tree, parent *Node, k byte, opt []byt
 	}
 }
 
-// FindTCPOption returns the first option of this kind in the TCP header h (kind and length bytes
-// included) when its length is valid for the kind, or nil.
+// FindTCPOption returns the first option of this kind (one with a length byte: 2 and above) in the TCP
+// header h (kind and length bytes included) when its length is valid for the kind, or nil.
 func FindTCPOption(h []byte, kind byte) []byte {
 	if len(h) <= 20 {
 		return nil // no options
@@ -622,13 +622,30 @@ func FindTCPOption(h []byte, kind byte) []byte {
 	if len(h) == 32 && kind != 8 && h[20] == 1 && h[21] == 1 && h[22] == 8 && h[23] == 10 {
 		return nil // NOP, NOP, timestamps: what most segments carry, and nothing else
 	}
-	var found []byte
-	walkTCPOptions(h, func(k byte, opt []byte) {
-		if found == nil && k == kind && tcpOptLenOK(k, len(opt)) {
-			found = opt
+	// The walk of walkTCPOptions, written out: the tracker looks for SACK blocks in every segment and for
+	// the window scale in every SYN, and a call of fn per option cost more than the search.
+	for off := 20; off < len(h); {
+		k := h[off]
+		if k <= 1 { // End of Option List, No-Operation: one byte
+			if k == 0 {
+				return nil
+			}
+			off++
+			continue
 		}
-	})
-	return found
+		if off+1 >= len(h) {
+			return nil
+		}
+		n := int(h[off+1])
+		if n < 2 || off+n > len(h) {
+			return nil
+		}
+		if k == kind && tcpOptLenOK(k, n) {
+			return h[off : off+n]
+		}
+		off += n
+	}
+	return nil
 }
 
 // NetAddrs returns the source and destination addresses of the IP layer below layer i (4 or 16 bytes
