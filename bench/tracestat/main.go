@@ -1,0 +1,119 @@
+// Command tracestat says how busy a run kept the processors, from a Go execution trace (bench/wlprof
+// -trace): the wall time, the goroutines' running time, the share of the processors that stood idle,
+// how many were busy in each twentieth of the run, and the goroutines that ran longest. bench/idle.sh
+// runs it on several traces of one command.
+//
+//	go run . -procs 2 TRACE
+//
+// It is a module of its own so that the project does not depend on golang.org/x/exp for a bench tool.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+
+	"golang.org/x/exp/trace"
+)
+
+func main() {
+	procs := flag.Int("procs", 2, "processors the run had (GOMAXPROCS)")
+	parts := flag.Int("parts", 20, "parts of the run to show the busy processors of")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: tracestat [-procs N] [-parts N] TRACE")
+		os.Exit(2)
+	}
+	if err := run(flag.Arg(0), *procs, *parts); err != nil {
+		fmt.Fprintln(os.Stderr, "tracestat:", err)
+		os.Exit(1)
+	}
+}
+
+// span is a time a goroutine ran, in nanoseconds from the trace's first event.
+type span struct{ from, to int64 }
+
+func run(path string, procs, parts int) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r, err := trace.NewReader(f)
+	if err != nil {
+		return err
+	}
+	started := map[trace.GoID]trace.Time{}
+	ran := map[trace.GoID]int64{}
+	var spans []span
+	var first, last trace.Time
+	for {
+		ev, err := r.ReadEvent()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if first == 0 {
+			first = ev.Time()
+		}
+		last = ev.Time()
+		if ev.Kind() != trace.EventStateTransition {
+			continue
+		}
+		st := ev.StateTransition()
+		if st.Resource.Kind != trace.ResourceGoroutine {
+			continue
+		}
+		id := st.Resource.Goroutine()
+		from, to := st.Goroutine()
+		if to == trace.GoRunning {
+			started[id] = ev.Time()
+		}
+		if from == trace.GoRunning {
+			if s, ok := started[id]; ok {
+				ran[id] += int64(ev.Time() - s)
+				spans = append(spans, span{int64(s - first), int64(ev.Time() - first)})
+				delete(started, id)
+			}
+		}
+	}
+	wall := int64(last - first)
+	if wall <= 0 {
+		return fmt.Errorf("%s: no events", path)
+	}
+	var total int64
+	for _, ns := range ran {
+		total += ns
+	}
+	fmt.Printf("wall %.3f s, running %.3f s, idle %.1f %% of %d processors\n",
+		float64(wall)/1e9, float64(total)/1e9, 100*(1-float64(total)/float64(int64(procs)*wall)), procs)
+
+	busy := make([]int64, parts)
+	width := wall/int64(parts) + 1
+	for _, s := range spans {
+		for k := s.from / width; k <= s.to/width && k < int64(parts); k++ {
+			if lo, hi := max(s.from, k*width), min(s.to, (k+1)*width); hi > lo {
+				busy[k] += hi - lo
+			}
+		}
+	}
+	fmt.Print("busy processors, by part of the run:")
+	for _, b := range busy {
+		fmt.Printf(" %.2f", float64(b)/float64(width))
+	}
+	fmt.Println()
+
+	ids := make([]trace.GoID, 0, len(ran))
+	for id := range ran {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ran[ids[i]] > ran[ids[j]] })
+	for _, id := range ids[:min(6, len(ids))] {
+		fmt.Printf("  goroutine %d ran %.3f s\n", id, float64(ran[id])/1e9)
+	}
+	return nil
+}
