@@ -52,12 +52,12 @@ import (
 const (
 	laneCount   = 2
 	chunkFrames = 256 // frames dealt out at a time
-	// maxChunks bounds the chunks of a trace (being read, in the lanes, being handed out). The caller
-	// and the dealer mostly run when a lane waits (both cores are the lanes'), so the chunks in flight
-	// are the work the lanes can do meanwhile: with 8 (some 2,000 frames) the two cores stood idle for
-	// about a tenth of diagnose's run on the small-packet benchmark capture, with 64 for about a
-	// twentieth (go tool trace; BENCHMARKS.md).
-	maxChunks = 64
+	// maxChunks bounds the chunks of a trace (being read, in the lanes, being handed out). More would let
+	// the lanes wait less for the caller and the dealer, which mostly run when a lane waits (go tool
+	// trace: the two cores stood idle for 5.6 % of diagnose's run on the small-packet benchmark capture
+	// with 64, against 10.4 % with 8), but the frames in flight would no longer stay in the cores' caches:
+	// with 64, diagnose took 10 % more wall time and 14 % more CPU (21 alternating pairs; BENCHMARKS.md).
+	maxChunks = 8
 	// cacheLine separates what one lane writes from what the other reads or writes, so that the two
 	// cores do not pass a cache line to and fro (false sharing).
 	cacheLine = 64
