@@ -281,7 +281,19 @@ type decoder struct {
 	b []byte
 }
 
+// u reads an unsigned varint. Most of a record's numbers are below 128 (one byte): that case is read
+// inline, the others by uLong.
 func (d *decoder) u() uint64 {
+	if len(d.b) > 0 && d.b[0] < 0x80 {
+		v := d.b[0]
+		d.b = d.b[1:]
+		return uint64(v)
+	}
+	return d.uLong()
+}
+
+// uLong reads an unsigned varint of any length.
+func (d *decoder) uLong() uint64 {
 	v, n := binary.Uvarint(d.b)
 	d.b = d.b[n:]
 	return v

@@ -218,3 +218,25 @@ func TestStoreCacheKeepsRecentChunks(t *testing.T) {
 		check(firsts[uint32(ch)])
 	}
 }
+
+// BenchmarkStoreRecord encodes a conversation's record into the store and decodes it back, as a trace of
+// short connections does for each connection (retire, then the conversation table or diagnose at the end).
+func BenchmarkStoreRecord(b *testing.B) {
+	t := &testing.T{}
+	ts, _ := runTrace(t, echoTrace, 0)
+	all := liveConvs(t, ts)
+	var back tcpConv
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		var d doneStore
+		for _, c := range all {
+			off, ok := d.add(c)
+			if !ok {
+				b.Fatal("store full")
+			}
+			d.get(off, &back)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(all)), "ns/record")
+}
