@@ -20,7 +20,7 @@ func newConvMap() convMap { return convMap{m: make(map[uint64]*tcpConv)} }
 
 // get returns the conversation on endpoints k (whose hash is h), or nil.
 func (m *convMap) get(h uint64, k *convKey) *tcpConv {
-	if c := m.m[h]; c != nil && c.rec.key == *k {
+	if c := m.m[h]; c != nil && c.rec.key.eq(k) {
 		return c
 	}
 	if len(m.over) > 0 {
@@ -31,7 +31,7 @@ func (m *convMap) get(h uint64, k *convKey) *tcpConv {
 
 // set makes c the conversation on endpoints k (whose hash is h); c.rec.key must be k.
 func (m *convMap) set(h uint64, k *convKey, c *tcpConv) {
-	if old := m.m[h]; old != nil && old.rec.key != *k {
+	if old := m.m[h]; old != nil && !old.rec.key.eq(k) {
 		if m.over == nil {
 			m.over = make(map[convKey]*tcpConv)
 		}
@@ -43,7 +43,7 @@ func (m *convMap) set(h uint64, k *convKey, c *tcpConv) {
 
 // del forgets the conversation on endpoints k (whose hash is h).
 func (m *convMap) del(h uint64, k *convKey) {
-	if c := m.m[h]; c != nil && c.rec.key == *k {
+	if c := m.m[h]; c != nil && c.rec.key.eq(k) {
 		delete(m.m, h)
 		return
 	}

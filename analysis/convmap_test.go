@@ -94,3 +94,33 @@ func BenchmarkHashKeyMaphash(b *testing.B) {
 		sinkHash += maphash.Comparable(seed, k)
 	}
 }
+
+// TestConvKeyEq: eq agrees with == on keys that differ in any one byte of either address or in either port.
+func TestConvKeyEq(t *testing.T) {
+	var base convKey
+	for i := range base.a {
+		base.a[i], base.b[i] = byte(i+1), byte(100+i)
+	}
+	base.pa, base.pb = 80, 443
+	check := func(k convKey) {
+		t.Helper()
+		if got, want := base.eq(&k), base == k; got != want {
+			t.Fatalf("eq(%v, %v) = %v, == says %v", base, k, got, want)
+		}
+	}
+	check(base)
+	for i := range base.a {
+		k := base
+		k.a[i] ^= 0x40
+		check(k)
+		k = base
+		k.b[i] ^= 1
+		check(k)
+	}
+	k := base
+	k.pa++
+	check(k)
+	k = base
+	k.pb ^= 0x100
+	check(k)
+}

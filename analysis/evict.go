@@ -477,7 +477,7 @@ func (t *TCPStreams) revive(h uint64, k convKey) *tcpConv {
 	c := t.newConv()
 	c.stream = stream
 	t.done.get(t.all.off(stream), c)
-	if c.rec.key != k {
+	if !c.rec.key.eq(&k) {
 		t.free.put(c)
 		return nil // another conversation's endpoints with the same 64-bit hash
 	}
