@@ -345,6 +345,16 @@ func parseHex(b []byte) (int64, bool) {
 // whether the head is complete. Empty lines before a start line are skipped; a first line that is not a
 // start line is skipped too (the parser resynchronises on the next line).
 func (d *opDir) readHead(b []byte, heads *recycle.Pool[byte]) (int, bool) {
+	if len(d.head) == 0 && readHeadWhole {
+		// The usual case: a head that starts where b starts and ends in it. Its end is found without
+		// the bookkeeping of the walk below, which then does the same (headWhole says 0 for anything
+		// else: the walk reads it).
+		if end := headWhole(b); end > 0 && end <= opMaxHead {
+			d.started, d.firstFrame = true, d.frameNow
+			d.head = append(heads.Grow(d.head, end), b[:end]...)
+			return end, true
+		}
+	}
 	// Complete lines are looked at where they lie in b and copied to the head together (b[from:used]),
 	// once per call; only a line begun in an earlier segment is read from the head.
 	used, from := 0, 0
@@ -400,6 +410,40 @@ func (d *opDir) readHead(b []byte, heads *recycle.Pool[byte]) (int, bool) {
 	}
 	d.head = append(heads.Grow(d.head, len(b[from:used])), b[from:used]...)
 	return used, false
+}
+
+// readHeadWhole lets readHead take a head that lies whole in its bytes at once (tests turn it off, to
+// compare with the walk).
+var readHeadWhole = true
+
+// headWhole returns the length of the head at the start of b, up to and including the empty line that
+// ends it, when b begins with a start line and holds the whole head; otherwise 0. Lines end at LF; a line
+// of nothing but CRs before its LF is empty, as trimEOL makes it.
+func headWhole(b []byte) int {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return 0
+	}
+	if first := trimEOL(b[:i]); len(first) == 0 {
+		return 0 // an empty line before the message: the walk skips it
+	} else if _, ok := dissect.HTTPStartLine(first); !ok {
+		return 0
+	}
+	for at := i + 1; at < len(b); {
+		j := at
+		for j < len(b) && b[j] == '\r' {
+			j++
+		}
+		if j < len(b) && b[j] == '\n' {
+			return j + 1
+		}
+		k := bytes.IndexByte(b[at:], '\n')
+		if k < 0 {
+			return 0
+		}
+		at += k + 1
+	}
+	return 0
 }
 
 // trimEOL removes the CR and LF characters that end a line.
