@@ -599,11 +599,22 @@ func frameLane(fr *capture.Frame) uint8 {
 	return laneOf(binary.BigEndian.Uint16(b), binary.BigEndian.Uint16(b[2:]))
 }
 
-// inLane says whether decoded packet p belongs in lane k: every TCP and UDP header the trackers take
-// (not those quoted in ICMP errors) hashes to k, and a frame whose decoding depends on other frames (an
-// IP fragment, ICMP or ARP, which the decoder matches across frames; DNS, paired across frames by lane
-// 0) is in lane 0.
+// inLane says whether decoded packet p, which frameLane dealt to lane k, belongs there: every TCP and
+// UDP header the trackers take (not those quoted in ICMP errors) hashes to k, and a frame whose decoding
+// depends on other frames (an IP fragment, ICMP or ARP, which the decoder matches across frames; DNS,
+// paired across frames by lane 0) is in lane 0.
 func inLane(p *dissect.Packet, k uint8) bool {
+	if p.N == 3 && p.Layers[0].Proto == dissect.ProtoEth && p.Layers[1].Proto == dissect.ProtoIPv4 &&
+		(p.Layers[2].Proto == dissect.ProtoTCP || p.Layers[2].Proto == dissect.ProtoUDP) && !p.IsFragment() {
+		// Most frames: Ethernet, IPv4 and a TCP or UDP header, nothing more. frameLane read that
+		// header's ports from the same bytes, and chose k by them.
+		return true
+	}
+	return inLaneWalk(p, k)
+}
+
+// inLaneWalk is inLane for any frame: it looks at each of its layers.
+func inLaneWalk(p *dissect.Packet, k uint8) bool {
 	if k != 0 && p.IsFragment() {
 		return false
 	}

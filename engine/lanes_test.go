@@ -12,6 +12,7 @@ import (
 
 	"github.com/wirelens/wirelens/analysis"
 	"github.com/wirelens/wirelens/capture"
+	"github.com/wirelens/wirelens/dissect"
 )
 
 // runResult is what a command that runs a trace to the end gets from it.
@@ -337,6 +338,83 @@ func TestFrameLane(t *testing.T) {
 	} {
 		if got := frameLane(&capture.Frame{LinkType: c.lt, Data: c.data}); got != c.want {
 			t.Errorf("%s: lane %d, want %d", c.name, got, c.want)
+		}
+	}
+}
+
+// TestInLaneShortcut: for every frame of the test and shared captures, inLane at the lane frameLane
+// deals the frame to says what the walk over its layers says (inLaneWalk); its shortcut for
+// Ethernet/IPv4/TCP-or-UDP frames must not take a frame the walk would send elsewhere.
+func TestInLaneShortcut(t *testing.T) {
+	frames, short := 0, 0
+	for _, path := range corpusFiles(t) {
+		f, err := capture.Open(path)
+		if err != nil {
+			continue
+		}
+		dec := dissect.NewDecoder()
+		var fr capture.Frame
+		for f.Next(&fr) == nil {
+			k := frameLane(&fr)
+			p := dec.Decode(&fr)
+			got, want := inLane(p, k), inLaneWalk(p, k)
+			if got != want {
+				f.Close()
+				t.Fatalf("%s frame %d (lane %d): inLane %v, the walk %v", path, p.Num, k, got, want)
+			}
+			frames++
+			if p.N == 3 && p.Layers[0].Proto == dissect.ProtoEth && p.Layers[1].Proto == dissect.ProtoIPv4 {
+				short++
+			}
+		}
+		f.Close()
+	}
+	t.Logf("%d frames, %d of them Ethernet/IPv4 with three layers", frames, short)
+	if short == 0 {
+		t.Error("no frame takes the shortcut: the comparison says nothing")
+	}
+}
+
+// TestInLaneFragments: a TCP segment in two IP fragments is reassembled at the second, which then decodes
+// as Ethernet, IPv4 and TCP like any other frame; frameLane dealt it to lane 0 (a fragment), so inLane
+// must look at its ports like the walk, not take it for the lane its header was dealt to.
+func TestInLaneFragments(t *testing.T) {
+	var sp uint16
+	for sp = 1024; laneOf(sp, 80) != 1; sp++ {
+	}
+	tcp := make([]byte, 20)
+	binary.BigEndian.PutUint16(tcp, sp)
+	binary.BigEndian.PutUint16(tcp[2:], 80)
+	tcp[12] = 5 << 4
+	tcp[13] = 0x02 // SYN
+	frag := func(off uint16, more bool, payload []byte) []byte {
+		b := make([]byte, 14, 64)
+		binary.BigEndian.PutUint16(b[12:], 0x0800)
+		ip := make([]byte, 20)
+		ip[0], ip[8], ip[9] = 0x45, 64, 6
+		binary.BigEndian.PutUint16(ip[2:], uint16(20+len(payload)))
+		binary.BigEndian.PutUint16(ip[4:], 77)
+		fl := off / 8
+		if more {
+			fl |= 0x2000
+		}
+		binary.BigEndian.PutUint16(ip[6:], fl)
+		copy(ip[12:], []byte{10, 0, 0, 1, 10, 0, 0, 2})
+		return append(append(b, ip...), payload...)
+	}
+	dec := dissect.NewDecoder()
+	for i, data := range [][]byte{frag(0, true, tcp[:8]), frag(8, false, tcp[8:])} {
+		fr := capture.Frame{Data: data, OrigLen: len(data), LinkType: capture.LinkTypeEthernet}
+		k := frameLane(&fr)
+		p := dec.Decode(&fr)
+		if k != 0 {
+			t.Fatalf("fragment %d dealt to lane %d", i+1, k)
+		}
+		if got, want := inLane(p, k), inLaneWalk(p, k); got != want {
+			t.Fatalf("fragment %d (%d layers, fragment %v): inLane %v, the walk %v", i+1, p.N, p.IsFragment(), got, want)
+		}
+		if i == 1 && (p.N != 3 || p.Layers[2].Proto != dissect.ProtoTCP || inLane(p, k)) {
+			t.Fatalf("the reassembled segment: %d layers, in lane 0 %v; want Ethernet, IPv4, TCP, out of lane 0", p.N, inLane(p, k))
 		}
 	}
 }
