@@ -604,10 +604,11 @@ func frameLane(fr *capture.Frame) uint8 {
 // depends on other frames (an IP fragment, ICMP or ARP, which the decoder matches across frames; DNS,
 // paired across frames by lane 0) is in lane 0.
 func inLane(p *dissect.Packet, k uint8) bool {
-	if p.N == 3 && p.Layers[0].Proto == dissect.ProtoEth && p.Layers[1].Proto == dissect.ProtoIPv4 &&
-		(p.Layers[2].Proto == dissect.ProtoTCP || p.Layers[2].Proto == dissect.ProtoUDP) && !p.IsFragment() {
-		// Most frames: Ethernet, IPv4 and a TCP or UDP header, nothing more. frameLane read that
-		// header's ports from the same bytes, and chose k by them.
+	if (p.N == 3 || p.N == 4 && p.Layers[3].Proto == dissect.ProtoData) && p.Layers[0].Proto == dissect.ProtoEth &&
+		p.Layers[1].Proto == dissect.ProtoIPv4 && (p.Layers[2].Proto == dissect.ProtoTCP || p.Layers[2].Proto == dissect.ProtoUDP) &&
+		!p.IsFragment() {
+		// Most frames: Ethernet, IPv4 and a TCP or UDP header, then at most a payload that no decoder
+		// claims. frameLane read that header's ports from the same bytes, and chose k by them.
 		return true
 	}
 	return inLaneWalk(p, k)
