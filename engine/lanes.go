@@ -53,8 +53,8 @@ const (
 	laneCount   = 2
 	chunkFrames = 256 // frames dealt out at a time
 	// maxChunks bounds the chunks of a trace (being read, in the lanes, being handed out). More would let
-	// the lanes wait less for the caller and the dealer, which mostly run when a lane waits (go tool
-	// trace: the two cores stood idle for 5.6 % of diagnose's run on the small-packet benchmark capture
+	// the lanes wait less for the caller and the dealer, which mostly run when a lane waits (bench/idle.sh:
+	// the two cores stood idle for 5.6 % of diagnose's run on the small-packet benchmark capture
 	// with 64, against 10.4 % with 8), but the frames in flight would no longer stay in the cores' caches:
 	// with 64, diagnose took 10 % more wall time and 14 % more CPU (21 alternating pairs; BENCHMARKS.md).
 	maxChunks = 8
