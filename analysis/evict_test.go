@@ -13,7 +13,7 @@ const echoTrace = "../testdata/echo-connections.pcap.gz"
 
 // runTrace runs TCPStreams with the given eviction delay (0: never) over a trace and returns it with the
 // per-frame conversation data of every TCP header.
-func runTrace(t *testing.T, path string, idle int64) (*TCPStreams, []dissect.TCPConv) {
+func runTrace(t testing.TB, path string, idle int64) (*TCPStreams, []dissect.TCPConv) {
 	f, err := capture.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +41,7 @@ func runTrace(t *testing.T, path string, idle int64) (*TCPStreams, []dissect.TCP
 }
 
 // liveConvs returns the live conversations of a trace read without eviction: all of them, by stream.
-func liveConvs(t *testing.T, ts *TCPStreams) []*tcpConv {
+func liveConvs(t testing.TB, ts *TCPStreams) []*tcpConv {
 	t.Helper()
 	var out []*tcpConv
 	for s := range ts.all.len() {
@@ -222,9 +222,8 @@ func TestStoreCacheKeepsRecentChunks(t *testing.T) {
 // BenchmarkStoreRecord encodes a conversation's record into the store and decodes it back, as a trace of
 // short connections does for each connection (retire, then the conversation table or diagnose at the end).
 func BenchmarkStoreRecord(b *testing.B) {
-	t := &testing.T{}
-	ts, _ := runTrace(t, echoTrace, 0)
-	all := liveConvs(t, ts)
+	ts, _ := runTrace(b, echoTrace, 0)
+	all := liveConvs(b, ts)
 	var back tcpConv
 	b.ReportAllocs()
 	b.ResetTimer()

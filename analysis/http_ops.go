@@ -345,9 +345,9 @@ func parseHex(b []byte) (int64, bool) {
 // whether the head is complete. Empty lines before a start line are skipped; a first line that is not a
 // start line is skipped too (the parser resynchronises on the next line).
 func (d *opDir) readHead(b []byte, heads *recycle.Pool[byte]) (int, bool) {
-	if len(d.head) == 0 && readHeadWhole {
+	if len(d.head) == 0 {
 		// The usual case: a head that starts where b starts and ends in it. Its end is found without
-		// the bookkeeping of the walk below, which then does the same (headWhole says 0 for anything
+		// the bookkeeping of readHeadWalk, which would do the same (headWhole says 0 for anything
 		// else: the walk reads it).
 		if end := headWhole(b); end > 0 && end <= opMaxHead {
 			d.started, d.firstFrame = true, d.frameNow
@@ -355,6 +355,11 @@ func (d *opDir) readHead(b []byte, heads *recycle.Pool[byte]) (int, bool) {
 			return end, true
 		}
 	}
+	return d.readHeadWalk(b, heads)
+}
+
+// readHeadWalk is readHead for any bytes: it looks at each line.
+func (d *opDir) readHeadWalk(b []byte, heads *recycle.Pool[byte]) (int, bool) {
 	// Complete lines are looked at where they lie in b and copied to the head together (b[from:used]),
 	// once per call; only a line begun in an earlier segment is read from the head.
 	used, from := 0, 0
@@ -411,10 +416,6 @@ func (d *opDir) readHead(b []byte, heads *recycle.Pool[byte]) (int, bool) {
 	d.head = append(heads.Grow(d.head, len(b[from:used])), b[from:used]...)
 	return used, false
 }
-
-// readHeadWhole lets readHead take a head that lies whole in its bytes at once (tests turn it off, to
-// compare with the walk).
-var readHeadWhole = true
 
 // headWhole returns the length of the head at the start of b, up to and including the empty line that
 // ends it, when b begins with a start line and holds the whole head; otherwise 0. Lines end at LF; a line

@@ -8,19 +8,22 @@ import (
 	"github.com/wirelens/wirelens/internal/recycle"
 )
 
-// readHeads feeds the pieces to a parser's head reader as opData does while it reads heads (a head
-// complete, the next message), and returns what each call returned and left in the parser.
+// readHeads feeds the pieces to a parser's head reader (readHead, or without its shortcut readHeadWalk)
+// as opData does while it reads heads (a head complete, the next message), and returns what each call
+// returned and left in the parser.
 func readHeads(pieces [][]byte, whole bool) []string {
-	readHeadWhole = whole
-	defer func() { readHeadWhole = true }()
 	var pool recycle.Pool[byte]
 	var d opDir
 	d.reset()
+	read := d.readHead
+	if !whole {
+		read = d.readHeadWalk
+	}
 	var out []string
 	for f, b := range pieces {
 		d.frameNow = uint32(f + 1)
 		for len(b) > 0 && d.state == opHead {
-			n, done := d.readHead(b, &pool)
+			n, done := read(b, &pool)
 			out = append(out, fmt.Sprintf("n=%d done=%v head=%q started=%v first=%d state=%d", n, done, d.head, d.started, d.firstFrame, d.state))
 			b = b[n:]
 			if done {

@@ -202,27 +202,36 @@ func tcpOptLenOK(k byte, n int) bool {
 // walkTCPOptions calls fn for each option in the header h (kind and the option's bytes, kind and length
 // included). It stops at End of Option List or at a length that does not fit.
 func walkTCPOptions(h []byte, fn func(kind byte, opt []byte)) {
-	for off := 20; off < len(h); {
+	for off := 20; ; {
+		end := tcpOptionEnd(h, off)
+		if end < 0 {
+			return
+		}
 		k := h[off]
-		switch k {
-		case 0:
-			fn(k, h[off:off+1])
-			return
-		case 1:
-			fn(k, h[off:off+1])
-			off++
-			continue
-		}
-		if off+1 >= len(h) {
+		fn(k, h[off:end])
+		if k == 0 {
 			return
 		}
-		n := int(h[off+1])
-		if n < 2 || off+n > len(h) {
-			return
-		}
-		fn(k, h[off:off+n])
-		off += n
+		off = end
 	}
+}
+
+// tcpOptionEnd returns where the option at offset off of the TCP header h ends, or -1 when there is none
+// (the header ends, or a length does not fit). End of Option List and No-Operation take one byte.
+func tcpOptionEnd(h []byte, off int) int {
+	if off >= len(h) {
+		return -1
+	}
+	if h[off] <= 1 {
+		return off + 1
+	}
+	if off+1 >= len(h) {
+		return -1
+	}
+	if n := int(h[off+1]); n >= 2 && off+n <= len(h) {
+		return off + n
+	}
+	return -1
 }
 
 func tcpOptName(v uint64) string {
@@ -622,30 +631,20 @@ func FindTCPOption(h []byte, kind byte) []byte {
 	if len(h) == 32 && kind != 8 && h[20] == 1 && h[21] == 1 && h[22] == 8 && h[23] == 10 {
 		return nil // NOP, NOP, timestamps: what most segments carry, and nothing else
 	}
-	// The walk of walkTCPOptions, written out: the tracker looks for SACK blocks in every segment and for
-	// the window scale in every SYN, and a call of fn per option cost more than the search.
-	for off := 20; off < len(h); {
-		k := h[off]
-		if k <= 1 { // End of Option List, No-Operation: one byte
-			if k == 0 {
-				return nil
-			}
-			off++
-			continue
-		}
-		if off+1 >= len(h) {
+	// walkTCPOptions' walk without its function call per option: the tracker looks for SACK blocks in
+	// every segment and for the window scale in every SYN, and the calls cost more than the search.
+	for off := 20; ; {
+		end := tcpOptionEnd(h, off)
+		if end < 0 {
 			return nil
 		}
-		n := int(h[off+1])
-		if n < 2 || off+n > len(h) {
+		if k := h[off]; k == kind && tcpOptLenOK(k, end-off) {
+			return h[off:end]
+		} else if k == 0 {
 			return nil
 		}
-		if k == kind && tcpOptLenOK(k, n) {
-			return h[off : off+n]
-		}
-		off += n
+		off = end
 	}
-	return nil
 }
 
 // NetAddrs returns the source and destination addresses of the IP layer below layer i (4 or 16 bytes

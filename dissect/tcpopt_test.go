@@ -1,20 +1,56 @@
 package dissect
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
-// refFindTCPOption is FindTCPOption written over walkTCPOptions, the walk the details tree and the
-// tcp.option_* fields use.
+// refFindTCPOption is FindTCPOption written over the walk of the options as the details tree and the
+// tcp.option_* fields make it, spelt out here byte by byte so that it shares no code with what it checks
+// (FindTCPOption and walkTCPOptions both step with tcpOptionEnd).
 func refFindTCPOption(h []byte, kind byte) []byte {
-	if len(h) <= 20 {
-		return nil
-	}
-	var found []byte
-	walkTCPOptions(h, func(k byte, opt []byte) {
-		if found == nil && k == kind && tcpOptLenOK(k, len(opt)) {
-			found = opt
+	for off := 20; off < len(h); {
+		k := h[off]
+		var opt []byte
+		switch k {
+		case 0, 1:
+			opt = h[off : off+1]
+		default:
+			if off+1 >= len(h) {
+				return nil
+			}
+			n := int(h[off+1])
+			if n < 2 || off+n > len(h) {
+				return nil
+			}
+			opt = h[off : off+n]
 		}
-	})
-	return found
+		if k == kind && tcpOptLenOK(k, len(opt)) {
+			return opt
+		}
+		if k == 0 {
+			return nil
+		}
+		off += len(opt)
+	}
+	return nil
+}
+
+// TestWalkTCPOptions: the walk gives the options the reference steps through, in order, and stops where
+// it stops.
+func TestWalkTCPOptions(t *testing.T) {
+	h := append(make([]byte, 20), 2, 4, 5, 180, 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 0, 9, 9)
+	var got []string
+	walkTCPOptions(h, func(k byte, opt []byte) { got = append(got, fmt.Sprintf("%d:% x", k, opt)) })
+	want := []string{"2:02 04 05 b4", "1:01", "1:01", "8:08 0a 00 00 00 01 00 00 00 02", "0:00"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("walk %v, want %v", got, want)
+	}
+	got = nil
+	walkTCPOptions(append(make([]byte, 20), 1, 3, 9), func(k byte, opt []byte) { got = append(got, fmt.Sprintf("%d:% x", k, opt)) })
+	if fmt.Sprint(got) != "[1:01]" {
+		t.Fatalf("walk of a NOP then a length past the end: %v, want [1:01]", got)
+	}
 }
 
 // checkFindTCPOption compares FindTCPOption with the walk, for options with a length byte.
