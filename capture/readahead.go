@@ -1,15 +1,18 @@
 package capture
 
 import (
+	"errors"
 	"io"
 	"sync"
 	"sync/atomic"
 	"unsafe"
 )
 
-// Reading ahead: the read system calls (and, for a gzip-compressed capture, the decompression) run in a
-// goroutine of their own, a few blocks ahead of the frames being parsed, so that on a machine with
-// several cores the copy from the page cache overlaps decoding and analysis instead of adding to them.
+// Reading ahead: the file is read in large blocks, by default in a goroutine of its own a few blocks
+// ahead of the frames being parsed (the read system calls and, for a gzip-compressed capture, the
+// decompression), so that on a machine with several cores the copy from the page cache overlaps decoding
+// and analysis instead of adding to them; or, once ReadInline was called, by the goroutine that parses
+// them, for a caller that has a goroutine per core already.
 // A block becomes the Reader's buffer as it is (fillAhead), and a frame read from it names it
 // (Frame.Block), so that a caller that keeps frames' bytes past the next call can hold the block instead
 // of copying them.
@@ -58,16 +61,20 @@ func (b *Block) Contains(p []byte) bool {
 	return at >= start && at+uintptr(len(p)) <= start+uintptr(len(b.buf))
 }
 
-// aheadReader is an io.Reader that hands out blocks read by its goroutine.
+// aheadReader is an io.Reader that hands out blocks read by its goroutine, or, once ReadInline was
+// called, by the caller's.
 type aheadReader struct {
-	full  chan aheadData // blocks read, in order; the receiver owns one hold on each
-	free  chan *Block    // blocks released by all their holders
-	made  int            // blocks made (by run)
-	stop  chan struct{}
-	done  chan struct{}
-	cur   []byte // Read: the rest of the block being read from
-	block *Block // Read: that block, released when it is used up
-	err   error  // the source's error, once the block that carried it was taken
+	src     io.Reader
+	full    chan aheadData // blocks read, in order; the receiver owns one hold on each
+	free    chan *Block    // blocks released by all their holders
+	made    int            // blocks made (by run, or by next when inline)
+	started bool           // run's goroutine was started (by the first next)
+	inline  bool           // blocks are read by next, in the caller's goroutine
+	stop    chan struct{}
+	done    chan struct{}
+	cur     []byte // Read: the rest of the block being read from
+	block   *Block // Read: that block, released when it is used up
+	err     error  // the source's error, once the block that carried it was taken
 }
 
 type aheadData struct {
@@ -76,50 +83,104 @@ type aheadData struct {
 	err error
 }
 
-// ReadAhead makes the reader read its file in a goroutine of its own, ahead of Next, for pcap and pcapng
-// (also gzip-compressed). It returns a function that stops the goroutine and waits for it; call it before
-// closing the file. Frames are the same with or without it. For other formats it does nothing.
+// ReadAhead makes the reader read its file in large blocks, in a goroutine of its own ahead of Next
+// (started by the first read after the header), for pcap and pcapng (also gzip-compressed). It returns
+// a function that stops the goroutine and waits for it; call it before closing the file. Frames are the
+// same with or without it. For other formats it does nothing.
 func (r *Reader) ReadAhead() (stop func()) {
 	if r.alt != nil || r.rerr != nil || (r.format != FormatPcap && r.format != FormatPcapNG) {
 		return func() {}
 	}
 	a := &aheadReader{
+		src:  r.src,
 		full: make(chan aheadData, aheadBlocks),
 		free: make(chan *Block, aheadMax),
 		stop: make(chan struct{}),
 		done: make(chan struct{}),
 	}
-	go a.run(r.src)
 	r.src, r.ahead = a, a
 	var once sync.Once
 	return func() {
 		once.Do(func() {
-			close(a.stop)
-			<-a.done
+			if a.started {
+				close(a.stop)
+				<-a.done
+			}
 		})
 	}
 }
 
+// errAllHeld is the error of a reader that reads inline and finds every block held by its caller, who
+// would wait for itself (the engine holds at most two blocks per batch or chunk in flight, fewer than
+// aheadMax).
+var errAllHeld = errors.New("every block read ahead is held: reading cannot go on")
+
+// ReadInline makes a reader that ReadAhead set up read its blocks in the goroutine that calls Next, as
+// Next needs them, instead of in a goroutine of its own: for a caller that keeps every core busy itself,
+// where a third goroutine would wait for a core (engine's pipeline and lanes). The blocks are the same.
+// A gzip-compressed file keeps its goroutine: decompressing is worth a core of its own. ReadInline is
+// called before the first frame is read (the goroutine starts with the first block, past what Open read
+// itself); it reports whether the reader now reads inline.
+func (r *Reader) ReadInline() bool {
+	a := r.ahead
+	if a == nil || a.started || r.compressed {
+		return false
+	}
+	a.inline = true
+	return true
+}
+
+// next returns the next block read, reading it now when the reader reads inline.
+func (a *aheadReader) next() aheadData {
+	if a.inline {
+		b := a.freeBlock(false)
+		if b == nil {
+			return aheadData{err: errAllHeld}
+		}
+		n, err := fill(a.src, b.buf[aheadRoom:])
+		b.refs.Store(1)
+		return aheadData{b, b.buf[aheadRoom : aheadRoom+n], err}
+	}
+	if !a.started {
+		a.started = true
+		go a.run()
+	}
+	return <-a.full
+}
+
+// freeBlock returns a free block to read into, a new one if none is free and fewer than aheadMax were
+// made, else, if wait, waits for one to be released. It returns nil if it does not wait or stop is closed
+// meanwhile.
+func (a *aheadReader) freeBlock(wait bool) *Block {
+	select {
+	case b := <-a.free:
+		return b
+	default:
+	}
+	if a.made < aheadMax {
+		a.made++
+		return &Block{buf: make([]byte, aheadRoom+aheadBlock), a: a}
+	}
+	if !wait {
+		return nil
+	}
+	select {
+	case b := <-a.free:
+		return b
+	case <-a.stop:
+		return nil
+	}
+}
+
 // run reads blocks from src until it fails or ends (the last block carries the error) or stop is closed.
-func (a *aheadReader) run(src io.Reader) {
+func (a *aheadReader) run() {
 	defer close(a.done)
 	for {
-		var b *Block
-		select {
-		case b = <-a.free:
-		default:
-			if a.made < aheadMax {
-				a.made++
-				b = &Block{buf: make([]byte, aheadRoom+aheadBlock), a: a}
-				break
-			}
-			select {
-			case b = <-a.free:
-			case <-a.stop:
-				return
-			}
+		b := a.freeBlock(true)
+		if b == nil {
+			return
 		}
-		n, err := fill(src, b.buf[aheadRoom:])
+		n, err := fill(a.src, b.buf[aheadRoom:])
 		b.refs.Store(1)
 		select {
 		case a.full <- aheadData{b, b.buf[aheadRoom : aheadRoom+n], err}:
@@ -163,7 +224,7 @@ func (a *aheadReader) Read(p []byte) (int, error) {
 		if a.err != nil {
 			return 0, a.err
 		}
-		d := <-a.full
+		d := a.next()
 		a.cur, a.block, a.err = d.b, d.blk, d.err
 	}
 	n := copy(p, a.cur)
@@ -183,12 +244,14 @@ func (r *Reader) fillAhead(n int) {
 		r.readMore()
 		return
 	}
-	d := <-a.full
+	d := a.next()
 	if d.err != nil {
 		r.rerr, a.err = d.err, d.err // the goroutine has returned: nothing more to receive
 	}
 	if len(d.b) == 0 {
-		d.blk.Release()
+		if d.blk != nil { // nil: no block to read into (errAllHeld)
+			d.blk.Release()
+		}
 		return
 	}
 	copy(d.blk.buf[aheadRoom-k:aheadRoom], r.buf[r.r:r.w])
