@@ -293,7 +293,7 @@ func (t *Trace) analyze(p *dissect.Packet, pre *analysis.TCPSeg) {
 	}
 }
 
-// analyzeEarly runs in the pipeline's tracking stage (track) for each decoded frame, in capture order:
+// analyzeEarly runs in the pipeline's producer for each decoded batch, frame by frame in capture order:
 // TCP and UDP conversation tracking, when the trace runs HTTP analysis. Without HTTP the caller's
 // goroutine has little to do, so tracking stays there (analyze).
 func (t *Trace) analyzeEarly(p *dissect.Packet, pre *analysis.TCPSeg) {

@@ -228,6 +228,10 @@ func (t *Trace) startLanes() {
 		ls.wg.Add(1)
 		go ls.run(k)
 	}
+	// The dealer reads the file itself: with a goroutine reading ahead as well, the dealer, the caller and
+	// it waited for a core more often (see the pipeline's comment): diagnose took 0.92–0.96 of the wall
+	// time without it on the small-packet benchmark capture, conversations 0.93 (BENCHMARKS.md).
+	t.file.Reader.ReadInline()
 	ls.wg.Add(1)
 	go ls.deal(t.file)
 	t.ln = ls

@@ -8,11 +8,19 @@ import (
 	"github.com/wirelens/wirelens/dissect"
 )
 
-// The read/decode stage runs in its own goroutine, ahead of the analysis and of the command that calls
-// Trace.Next, so that a trace is processed on several cores; when HTTP is analyzed, TCP and UDP tracking
-// run in a stage of their own between the two (track). Decoded packets travel in batches (one channel
-// operation per batch, not per packet) and come out in capture order: each stage has one sender and one
-// receiver, and the analyzers still see every frame in order.
+// Reading, decoding and, when HTTP is analyzed, TCP and UDP tracking run in a goroutine of their own
+// (produce), ahead of the rest of the analysis and of the command that calls Trace.Next, so that a trace
+// is processed on two cores. Decoded packets travel in batches (one channel operation per batch, not per
+// packet) and come out in capture order: the channel has one sender and one receiver, and the analyzers
+// still see every frame in order.
+//
+// The producer reads the file itself (capture.Reader.ReadInline): the pipeline is two goroutines for two
+// cores. With a third goroutine, for reading ahead or for tracking, whichever of the three a busy one
+// woke waited in that one's processor's next slot until it blocked, while the other processor stood
+// idle: the runtime takes a goroutine from there only after a pause of some 65 µs (its usleep(3) before it
+// steals a running processor's next goroutine, stretched by the kernel's timer slack). Execution traces of
+// list -f on the small-packet benchmark capture showed a processor idle for 19 % of the run, mostly with
+// a goroutine runnable; with two, list -f took 0.875–0.93 of the wall time (BENCHMARKS.md).
 //
 // A batch owns its packets and the frames' bytes: it holds the blocks of the file read ahead that they lie
 // in (capture.Block), or, for frames elsewhere (the reader's own buffer is valid only until its next
@@ -29,8 +37,7 @@ const (
 // batch is a run of consecutive decoded frames.
 type batch struct {
 	pkts [batchFrames]dissect.Packet
-	// tcp is each packet's first TCP header, read by the decoding stage for the tracker
-	// (analysis.TCPStreams.Prepare): that work leaves the stage that tracks conversations.
+	// tcp is each packet's first TCP header, read for the tracker (analysis.TCPStreams.Prepare).
 	tcp   [batchFrames]analysis.TCPSeg
 	reasm [batchFrames][]byte // each packet's copy of its reassembled IP payload, reused
 	// events holds each packet's copy of its frame's ETW metadata (the reader reuses its own).
@@ -88,62 +95,22 @@ var batches = sync.Pool{New: func() any { return new(batch) }}
 
 type pipeline struct {
 	free chan *batch // batches the consumer is done with
-	mid  chan *batch // decoded batches for the tracking stage (when there is one), in capture order
 	full chan *batch // decoded (and tracked) batches, in capture order
 	stop chan struct{}
 	done chan struct{} // closed when the producer has returned
-	// trackDone is closed when the tracking stage has returned (at once when there is none).
-	trackDone chan struct{}
 }
 
 // startPipeline starts the producer. It is called by the first Next, so that Reader can be used before.
 func (t *Trace) startPipeline() {
 	pl := &pipeline{
-		free:      make(chan *batch, maxInFlight),
-		mid:       make(chan *batch, maxInFlight),
-		full:      make(chan *batch, maxInFlight),
-		stop:      make(chan struct{}),
-		done:      make(chan struct{}),
-		trackDone: make(chan struct{}),
+		free: make(chan *batch, maxInFlight),
+		full: make(chan *batch, maxInFlight),
+		stop: make(chan struct{}),
+		done: make(chan struct{}),
 	}
 	t.pl = pl
-	if t.early {
-		go t.track(pl)
-	} else {
-		close(pl.trackDone)
-	}
+	t.file.Reader.ReadInline() // no goroutine of its own (see above); a compressed file keeps it
 	go t.produce(pl)
-}
-
-// track is the tracking stage, when the trace runs HTTP analysis: TCP and UDP conversation tracking
-// (analyzeEarly) for each decoded batch, in capture order, in a goroutine of its own between decoding and
-// the caller's HTTP analysis. With three stages of about equal cost (reading and decoding; tracking;
-// HTTP, DNS and the command) the two cores stay busy on both large and small packets: with tracking on
-// the decoding goroutine, that stage alone took most of the time on a capture of short connections.
-func (t *Trace) track(pl *pipeline) {
-	defer close(pl.trackDone)
-	for {
-		var b *batch
-		select {
-		case b = <-pl.mid:
-		case <-pl.stop:
-			return
-		}
-		for i := 0; i < b.n; i++ {
-			t.analyzeEarly(&b.pkts[i], &b.tcp[i])
-		}
-		last := b.err != nil // read before b is handed on: the consumer may recycle it at once
-		select {
-		case pl.full <- b:
-		case <-pl.stop:
-			b.release()
-			batches.Put(b)
-			return
-		}
-		if last {
-			return
-		}
-	}
 }
 
 // stopPipeline stops the producer and waits for it, so that the file can be closed under it.
@@ -153,15 +120,10 @@ func (t *Trace) stopPipeline() {
 	}
 	close(t.pl.stop)
 	<-t.pl.done
-	<-t.pl.trackDone
-	// The producer and the tracking stage have returned: every batch is in one of the channels or is t.cur.
+	// The producer has returned: every batch is in one of the channels or is t.cur.
 	for {
 		select {
 		case b := <-t.pl.free:
-			b.release()
-			batches.Put(b)
-			continue
-		case b := <-t.pl.mid:
 			b.release()
 			batches.Put(b)
 			continue
@@ -181,8 +143,9 @@ func (t *Trace) stopPipeline() {
 	t.pl = nil
 }
 
-// produce reads and decodes frames into batches until the reader fails or ends (the last batch carries the
-// error) or the pipeline is stopped.
+// produce reads and decodes frames into batches, and tracks them when the trace runs HTTP analysis
+// (analyzeEarly), until the reader fails or ends (the last batch carries the error) or the pipeline is
+// stopped.
 func (t *Trace) produce(pl *pipeline) {
 	defer close(pl.done)
 	var fr capture.Frame
@@ -220,12 +183,13 @@ func (t *Trace) produce(pl *pipeline) {
 			t.tcp.Prepare(p, &b.tcp[b.n])
 			b.n++
 		}
-		out := pl.full
 		if t.early {
-			out = pl.mid // to the tracking stage
+			for i := 0; i < b.n; i++ {
+				t.analyzeEarly(&b.pkts[i], &b.tcp[i])
+			}
 		}
 		select {
-		case out <- b:
+		case pl.full <- b:
 		case <-pl.stop:
 			b.release()
 			batches.Put(b)
