@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 	"github.com/wirelens/wirelens/capture"
@@ -84,11 +83,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // then runs 13 collections instead of 3 on the 1 GB capture. list does without: tshark's view of HTTP,
 // which it runs, allocates the messages it reassembles (1 GB capture: 44 collections instead of 11),
 // and its peak memory stays flat with the default.
-func streamingGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(streamingGCPercent)
-	}
-}
+func streamingGC() { SetGCPercent(streamingGCPercent) }
 
 // streamingGCPercent is the GOGC of conversations and diagnose (see streamingGC).
 const streamingGCPercent = 25
