@@ -15,17 +15,19 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
+	"time"
 
 	"github.com/wirelens/wirelens/internal/cli"
 )
 
 func main() {
 	cpu := flag.String("cpuprofile", "", "write a CPU profile to this file")
-	mem := flag.String("memprofile", "", "write a heap profile (in use at the end) to this file")
+	mem := flag.String("memprofile", "", "write a heap profile (in use at the end, or at -memprofileat) to this file")
 	traceFile := flag.String("trace", "", "write an execution trace (go tool trace: goroutines on each core over time) to this file")
+	memAt := flag.Duration("memprofileat", 0, "with -memprofile: write the heap profile this long after the start (the heap in use during the run), not at the end")
 	memRate := flag.Int("memprofilerate", 0, "with -memprofile: sample one allocation per this many bytes (0: Go's default, 512 KiB)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: wlprof [-cpuprofile F] [-memprofile F] [-trace F] WIRELENS-ARGS...")
+		fmt.Fprintln(os.Stderr, "usage: wlprof [-cpuprofile F] [-memprofile F [-memprofileat D]] [-trace F] WIRELENS-ARGS...")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -53,6 +55,13 @@ func main() {
 			os.Exit(2)
 		}
 	}
+	if *mem != "" && *memAt > 0 {
+		go func() {
+			time.Sleep(*memAt)
+			writeHeap(*mem)
+		}()
+	}
+	cli.SetGCPercent(cli.DefaultGCPercent) // as cmd/wirelens
 	code := cli.Main(flag.Args(), io.Discard, os.Stderr)
 	if *cpu != "" {
 		pprof.StopCPUProfile()
@@ -60,17 +69,22 @@ func main() {
 	if *traceFile != "" {
 		trace.Stop()
 	}
-	if *mem != "" {
-		runtime.GC()
-		f, err := os.Create(*mem)
-		if err == nil {
-			err = pprof.WriteHeapProfile(f)
-			f.Close()
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "wlprof:", err)
-			os.Exit(2)
-		}
+	if *mem != "" && *memAt == 0 {
+		writeHeap(*mem)
 	}
 	os.Exit(code)
+}
+
+// writeHeap collects the garbage and writes the heap profile to name.
+func writeHeap(name string) {
+	runtime.GC()
+	f, err := os.Create(name)
+	if err == nil {
+		err = pprof.WriteHeapProfile(f)
+		f.Close()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "wlprof:", err)
+		os.Exit(2)
+	}
 }
