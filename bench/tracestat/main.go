@@ -1,7 +1,9 @@
 // Command tracestat says how busy a run kept the processors, from a Go execution trace (bench/wlprof
-// -trace): the wall time, the goroutines' running time, the share of the processors that stood idle,
-// how many were busy in each twentieth of the run, and the goroutines that ran longest. bench/idle.sh
-// runs it on several traces of one command.
+// -trace): the wall time, the goroutines' running time, the share of the processors that stood idle
+// (and how much of that idle time a goroutine was runnable, waiting for a processor that stood idle: the
+// runtime takes a goroutine from a busy processor's next slot only after a pause), how many were busy in
+// each twentieth of the run, and the goroutines that ran longest, with the time each spent runnable and
+// waiting. bench/idle.sh runs it on several traces of one command.
 //
 //	go run . -procs 2 TRACE
 //
@@ -47,6 +49,13 @@ func run(path string, procs, parts int) error {
 	}
 	started := map[trace.GoID]trace.Time{}
 	ran := map[trace.GoID]int64{}
+	// state is each goroutine's state since since; inState the time each spent runnable and waiting.
+	state := map[trace.GoID]trace.GoState{}
+	since := map[trace.GoID]trace.Time{}
+	runnable, waiting := map[trace.GoID]int64{}, map[trace.GoID]int64{}
+	nRunning, nRunnable := 0, 0
+	var idleRunnable int64 // processor time idle while a goroutine was runnable
+	var lastT trace.Time
 	var spans []span
 	var first, last trace.Time
 	for {
@@ -70,6 +79,30 @@ func run(path string, procs, parts int) error {
 		}
 		id := st.Resource.Goroutine()
 		from, to := st.Goroutine()
+		if lastT != 0 && nRunnable > 0 && nRunning < procs {
+			idleRunnable += int64(ev.Time()-lastT) * int64(min(procs-nRunning, nRunnable))
+		}
+		lastT = ev.Time()
+		if t0, ok := since[id]; ok {
+			switch state[id] {
+			case trace.GoRunnable:
+				runnable[id] += int64(ev.Time() - t0)
+			case trace.GoWaiting:
+				waiting[id] += int64(ev.Time() - t0)
+			}
+		}
+		for _, x := range [2]struct {
+			s trace.GoState
+			d int
+		}{{from, -1}, {to, +1}} {
+			switch x.s {
+			case trace.GoRunning:
+				nRunning += x.d
+			case trace.GoRunnable:
+				nRunnable += x.d
+			}
+		}
+		state[id], since[id] = to, ev.Time()
 		if to == trace.GoRunning {
 			started[id] = ev.Time()
 		}
@@ -89,8 +122,9 @@ func run(path string, procs, parts int) error {
 	for _, ns := range ran {
 		total += ns
 	}
-	fmt.Printf("wall %.3f s, running %.3f s, idle %.1f %% of %d processors\n",
-		float64(wall)/1e9, float64(total)/1e9, 100*(1-float64(total)/float64(int64(procs)*wall)), procs)
+	fmt.Printf("wall %.3f s, running %.3f s, idle %.1f %% of %d processors (%.1f %% with a goroutine runnable)\n",
+		float64(wall)/1e9, float64(total)/1e9, 100*(1-float64(total)/float64(int64(procs)*wall)), procs,
+		100*float64(idleRunnable)/float64(int64(procs)*wall))
 
 	busy := make([]int64, parts)
 	width := wall/int64(parts) + 1
@@ -113,7 +147,8 @@ func run(path string, procs, parts int) error {
 	}
 	sort.Slice(ids, func(i, j int) bool { return ran[ids[i]] > ran[ids[j]] })
 	for _, id := range ids[:min(6, len(ids))] {
-		fmt.Printf("  goroutine %d ran %.3f s\n", id, float64(ran[id])/1e9)
+		fmt.Printf("  goroutine %d ran %.3f s, runnable %.3f s, waiting %.3f s\n", id, float64(ran[id])/1e9,
+			float64(runnable[id])/1e9, float64(waiting[id])/1e9)
 	}
 	return nil
 }
