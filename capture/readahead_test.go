@@ -121,13 +121,7 @@ func TestReadAheadStops(t *testing.T) {
 // frame against reading without it.
 func TestReadAheadBlockEdges(t *testing.T) {
 	var b bytes.Buffer
-	hdr := make([]byte, 24)
-	binary.LittleEndian.PutUint32(hdr, 0xa1b2c3d4)
-	binary.LittleEndian.PutUint16(hdr[4:], 2)
-	binary.LittleEndian.PutUint16(hdr[6:], 4)
-	binary.LittleEndian.PutUint32(hdr[16:], 262144)
-	binary.LittleEndian.PutUint32(hdr[20:], 1)
-	b.Write(hdr)
+	writePcapHeader(&b)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := 0; b.Len() < 6<<20; i++ {
 		n := 1 + rng.IntN(1500)
@@ -164,10 +158,9 @@ func TestReadAheadBlockEdges(t *testing.T) {
 	}
 }
 
-// bigPcap writes a pcap of n frames of size bytes each and returns its path.
-func bigPcap(t *testing.T, n, size int) string {
-	t.Helper()
-	var b bytes.Buffer
+// writePcapHeader writes the file header of a little-endian pcap of Ethernet frames (snap length
+// 256 KiB).
+func writePcapHeader(b *bytes.Buffer) {
 	hdr := make([]byte, 24)
 	binary.LittleEndian.PutUint32(hdr, 0xa1b2c3d4)
 	binary.LittleEndian.PutUint16(hdr[4:], 2)
@@ -175,6 +168,13 @@ func bigPcap(t *testing.T, n, size int) string {
 	binary.LittleEndian.PutUint32(hdr[16:], 262144)
 	binary.LittleEndian.PutUint32(hdr[20:], 1)
 	b.Write(hdr)
+}
+
+// bigPcap writes a pcap of n frames of size bytes each and returns its path.
+func bigPcap(t *testing.T, n, size int) string {
+	t.Helper()
+	var b bytes.Buffer
+	writePcapHeader(&b)
 	rec := make([]byte, 16+size)
 	for i := range n {
 		binary.LittleEndian.PutUint32(rec, uint32(i))
