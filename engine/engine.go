@@ -70,7 +70,8 @@ type Trace struct {
 	// skip is the number of frames Next passes over (analysed, not handed out): those the lanes handed
 	// out before the trace was read again (fallBack).
 	skip int
-	// stopAhead stops the goroutine that reads the file ahead (capture.Reader.ReadAhead).
+	// stopAhead stops the goroutine that reads the file ahead (capture.Reader.ReadAhead), if it runs (a
+	// compressed file; otherwise the pipeline or the dealer reads it: ReadInline).
 	stopAhead func()
 	cur       *batch // the batch Next is handing out
 	i         int    // the next packet of cur
@@ -187,8 +188,9 @@ func (t *Trace) Close() error {
 	return t.file.Close()
 }
 
-// Reader returns the underlying capture reader (format, interfaces, comments). The reader runs ahead of
-// Next in its own goroutine: use it before the first call to Next or after Next has returned an error.
+// Reader returns the underlying capture reader (format, interfaces, comments). The reader is read ahead
+// of Next by another goroutine (the pipeline's, or the lanes' dealer): use it before the first call to Next
+// or Run, or after it has returned an error.
 func (t *Trace) Reader() *capture.Reader { return t.file.Reader }
 
 // Next returns the next decoded and analyzed packet, valid until the next call. At the end it returns
