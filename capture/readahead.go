@@ -120,7 +120,7 @@ var errAllHeld = errors.New("every block read ahead is held: reading cannot go o
 // where a third goroutine would wait for a core (engine's pipeline and lanes). The blocks are the same.
 // A gzip-compressed file keeps its goroutine: decompressing is worth a core of its own. ReadInline is
 // called before the first frame is read (the goroutine starts with the first block, past what Open read
-// itself); it reports whether the reader now reads inline.
+// itself); it reports whether the reader now reads inline. ReadInlineOff undoes it.
 func (r *Reader) ReadInline() bool {
 	a := r.ahead
 	if a == nil || a.started || r.compressed {
@@ -128,6 +128,15 @@ func (r *Reader) ReadInline() bool {
 	}
 	a.inline = true
 	return true
+}
+
+// ReadInlineOff makes a reader that reads inline read ahead in a goroutine of its own again, from the
+// next block on: for a caller that finds the copy from the page cache worth a core after all (large
+// frames). It is called from the goroutine that calls Next.
+func (r *Reader) ReadInlineOff() {
+	if a := r.ahead; a != nil {
+		a.inline = false
+	}
 }
 
 // next returns the next block read, reading it now when the reader reads inline.

@@ -239,6 +239,47 @@ func TestReadInline(t *testing.T) {
 	}
 }
 
+// TestReadInlineOff reads half a capture inline and the rest ahead in the goroutine that ReadInlineOff
+// starts: the frames are those read without reading ahead.
+func TestReadInlineOff(t *testing.T) {
+	big := bigPcap(t, 4000, 1000)
+	want, err := readFrames(t, big, direct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	defer f.ReadAhead()()
+	if !f.ReadInline() {
+		t.Fatal("ReadInline did not take effect")
+	}
+	var got []string
+	var fr Frame
+	for f.Next(&fr) == nil {
+		got = append(got, string(fr.Data)+"|"+time.Unix(0, fr.TimeNS).String())
+		if len(got) == len(want)/2 {
+			if f.ahead.started {
+				t.Fatal("the goroutine started while reading inline")
+			}
+			f.ReadInlineOff()
+		}
+	}
+	if !f.ahead.started {
+		t.Error("no goroutine read the second half")
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d frames, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("frame %d differs", i+1)
+		}
+	}
+}
+
 // TestReadInlineAllHeld holds every block a reader reading inline makes: reading must then fail with
 // errAllHeld, where it would otherwise wait for a release that only its own caller could make.
 func TestReadInlineAllHeld(t *testing.T) {

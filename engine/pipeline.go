@@ -113,6 +113,17 @@ func (t *Trace) startPipeline() {
 	go t.produce(pl)
 }
 
+// inlineMaxFrame is the mean frame size (caplen) above which the producer has the file read ahead in a
+// goroutine of its own after all, once it has seen the first inlineSample frames. The copy from the page
+// cache grows with the bytes, the rest of the producer's work with the frames: on the 1 GB benchmark
+// capture (frames of 1,065 bytes on average) the producer, reading inline, became the slower of the two
+// goroutines, and list -f took 1.09 of the wall time; with the reading goroutine, 0.889 of it (paired
+// runs; BENCHMARKS.md). On the small-packet capture (86 bytes) reading inline is the faster.
+const (
+	inlineMaxFrame = 512
+	inlineSample   = 1024
+)
+
 // stopPipeline stops the producer and waits for it, so that the file can be closed under it.
 func (t *Trace) stopPipeline() {
 	if t.pl == nil {
@@ -151,6 +162,7 @@ func (t *Trace) produce(pl *pipeline) {
 	var fr capture.Frame
 	pending := false // fr holds a frame read but not yet decoded (it did not fit in the last batch)
 	allocated := 0
+	sampled, sampleBytes := 0, 0 // the first frames' count and bytes (inlineMaxFrame)
 	for {
 		var b *batch
 		select {
@@ -182,6 +194,14 @@ func (t *Trace) produce(pl *pipeline) {
 			b.reasm[b.n] = p.KeepReassembled(b.reasm[b.n])
 			t.tcp.Prepare(p, &b.tcp[b.n])
 			b.n++
+		}
+		if sampled < inlineSample {
+			for i := range b.n {
+				sampleBytes += len(b.pkts[i].Data)
+			}
+			if sampled += b.n; sampled >= inlineSample && sampleBytes > inlineMaxFrame*sampled {
+				t.file.Reader.ReadInlineOff()
+			}
 		}
 		if t.early {
 			for i := 0; i < b.n; i++ {
