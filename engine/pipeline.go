@@ -20,7 +20,8 @@ import (
 // idle: the runtime takes a goroutine from there only after a pause of some 65 µs (its usleep(3) before it
 // steals a running processor's next goroutine, stretched by the kernel's timer slack). Execution traces of
 // list -f on the small-packet benchmark capture showed a processor idle for 19 % of the run, mostly with
-// a goroutine runnable; with two, list -f took 0.875–0.93 of the wall time (BENCHMARKS.md).
+// a goroutine runnable; with two, list -f took 0.875–0.93 of the wall time (BENCHMARKS.md). A capture of
+// large frames goes back to a reading goroutine after its first frames (inlineMaxFrame).
 //
 // A batch owns its packets and the frames' bytes: it holds the blocks of the file read ahead that they lie
 // in (capture.Block), or, for frames elsewhere (the reader's own buffer is valid only until its next
