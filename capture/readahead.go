@@ -146,9 +146,7 @@ func (a *aheadReader) next() aheadData {
 		if b == nil {
 			return aheadData{err: errAllHeld}
 		}
-		n, err := fill(a.src, b.buf[aheadRoom:])
-		b.refs.Store(1)
-		return aheadData{b, b.buf[aheadRoom : aheadRoom+n], err}
+		return a.read(b)
 	}
 	if !a.started {
 		a.started = true
@@ -181,6 +179,13 @@ func (a *aheadReader) freeBlock(wait bool) *Block {
 	}
 }
 
+// read fills block b from the source; the caller owns the one hold it has.
+func (a *aheadReader) read(b *Block) aheadData {
+	n, err := fill(a.src, b.buf[aheadRoom:])
+	b.refs.Store(1)
+	return aheadData{b, b.buf[aheadRoom : aheadRoom+n], err}
+}
+
 // run reads blocks from src until it fails or ends (the last block carries the error) or stop is closed.
 func (a *aheadReader) run() {
 	defer close(a.done)
@@ -189,14 +194,13 @@ func (a *aheadReader) run() {
 		if b == nil {
 			return
 		}
-		n, err := fill(a.src, b.buf[aheadRoom:])
-		b.refs.Store(1)
+		d := a.read(b)
 		select {
-		case a.full <- aheadData{b, b.buf[aheadRoom : aheadRoom+n], err}:
+		case a.full <- d:
 		case <-a.stop:
 			return
 		}
-		if err != nil {
+		if d.err != nil {
 			return
 		}
 	}

@@ -118,8 +118,9 @@ func (t *Trace) startPipeline() {
 // goroutine of its own after all, once it has seen the first inlineSample frames. The copy from the page
 // cache grows with the bytes, the rest of the producer's work with the frames: on the 1 GB benchmark
 // capture (frames of 1,065 bytes on average) the producer, reading inline, became the slower of the two
-// goroutines, and list -f took 1.09 of the wall time; with the reading goroutine, 0.889 of it (paired
-// runs; BENCHMARKS.md). On the small-packet capture (86 bytes) reading inline is the faster.
+// goroutines, and list -f took 1.09 of the wall time of the three-stage pipeline before it; with the
+// reading goroutine, 0.889 of the time it took reading inline (paired runs; BENCHMARKS.md). On the
+// small-packet capture (86 bytes) reading inline is the faster.
 const (
 	inlineMaxFrame = 512
 	inlineSample   = 1024

@@ -49,7 +49,8 @@ func run(path string, procs, parts int) error {
 	}
 	started := map[trace.GoID]trace.Time{}
 	ran := map[trace.GoID]int64{}
-	// state is each goroutine's state since since; inState the time each spent runnable and waiting.
+	// state is each goroutine's state since the time since; runnable and waiting add up the time each
+	// spent in those states (ran, from started, counts only runs whose start the trace shows).
 	state := map[trace.GoID]trace.GoState{}
 	since := map[trace.GoID]trace.Time{}
 	runnable, waiting := map[trace.GoID]int64{}, map[trace.GoID]int64{}

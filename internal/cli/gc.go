@@ -12,8 +12,8 @@ import (
 // earliest at 4 MiB×percent/100: 1 MiB at the 25 % of diagnose and conversations. Their live heap (the
 // connections in progress and the compact records of those evicted) grows from nothing to some 20 MiB on
 // the small-packet benchmark capture, which took 16 collections, 12 of them in the first 0.13 s. The
-// headroom is made by a ballast: a pointer-free block of percent/100-th of minGCHeadroom that the heap
-// counts but nobody touches, so that the kernel never gives it pages and the collector never scans it.
+// headroom is made by a ballast: a pointer-free block of minGCHeadroom×100/percent bytes (16 MiB at 25 %)
+// that the heap counts but nobody touches, so that the kernel never gives it pages and the collector never scans it.
 // The collector then runs when the heap has grown by minGCHeadroom plus percent of the live heap: 7
 // collections instead of 16 on that capture, for a peak resident size 1–2 MB higher (BENCHMARKS.md).
 func SetGCPercent(percent int) {
