@@ -386,6 +386,20 @@ func (r *convRecord) conversation(proto string, stream uint32, irtt int64) Conve
 	return c
 }
 
+// quietView is the part of the record's Conversation that Conversation.Quiet reads (sums over the two
+// sides, the state, the SYNs and the first RST), made without the endpoints and the history string.
+func (r *convRecord) quietView() Conversation {
+	return Conversation{
+		Proto: "tcp", State: r.connState(), SYNs: r.c.SYNs, RSTFrame: r.c.RSTFrame, Refused: r.c.Refused,
+		Payload: r.payload, DataPkts: r.dataPkts, Retrans: r.retrans, LostSegs: r.lost, DupAcks: r.dups, ZeroWindows: r.zw,
+	}
+}
+
+// SkipQuiet makes the tracker mark each conversation it evicts that Conversation.Quiet finds quiet, so
+// that a ConvReader with SkipQuiet set passes over it without reading its record back (diagnose, which
+// reports nothing about such a conversation but counts it). Call it before the first frame.
+func (t *TCPStreams) SkipQuiet() { t.skipQuiet = true }
+
 // Conversations returns the TCP conversations seen so far, by stream number.
 func (t *TCPStreams) Conversations() []Conversation {
 	out := make([]Conversation, 0, t.all.len())
@@ -410,6 +424,10 @@ type ConvReader struct {
 	t   *TCPStreams
 	cc  *chunkCache
 	tmp tcpConv
+	// SkipQuiet passes over the evicted conversations the tracker marked quiet (TCPStreams.SkipQuiet),
+	// counting them in Quiet instead of yielding them. Conversations still held whole are yielded.
+	SkipQuiet bool
+	Quiet     int
 }
 
 // NewConvReader returns a reader of the conversations with a cache of its own (see ConvReader).
@@ -422,6 +440,10 @@ func (r *ConvReader) Each(lo, hi int) iter.Seq[Conversation] {
 	return func(yield func(Conversation) bool) {
 		t := r.t
 		for s := lo; s < min(hi, t.all.len()); s++ {
+			if r.SkipQuiet && t.all.conv(uint32(s)) == nil && t.all.quiet(uint32(s)) {
+				r.Quiet++
+				continue
+			}
 			c := t.recordWith(uint32(s), &r.tmp, r.cc)
 			irtt := int64(0)
 			if c.irttSet {

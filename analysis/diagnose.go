@@ -36,6 +36,9 @@ type TraceFacts struct {
 	Malformed []uint32    // frames with a malformed layer
 	DNS       *DNSReport  // the DNS section (dns.go); nil: none
 	HTTP      *HTTPReport // the HTTP section (http_report.go); nil: none
+	// QuietTCP, if set, returns, once the conversations have been read, how many quiet TCP conversations
+	// (Conversation.Quiet) they left out: these count among the connections without problems.
+	QuietTCP func() int
 }
 
 const maxFramesListed = 12
@@ -93,14 +96,7 @@ func DiagnoseEach(convs iter.Seq[Conversation], facts TraceFacts) Diagnosis {
 			continue
 		}
 		tcpCount++
-		kind := ""
-		switch {
-		case c.Refused:
-			kind = "refused"
-		case c.State == "S0" && c.SYNs > 0:
-			kind = "unanswered"
-		}
-		if kind != "" {
+		if kind := failedKind(&c); kind != "" {
 			k := key{c.Server.String(), kind}
 			g := groups[k]
 			if g == nil {
@@ -112,7 +108,7 @@ func DiagnoseEach(convs iter.Seq[Conversation], facts TraceFacts) Diagnosis {
 			continue
 		}
 		clean := true
-		if c.RSTFrame != 0 && (c.Payload[0]+c.Payload[1] > 0 || c.State == "RSTO" || c.State == "RSTR") {
+		if resetMidway(&c) {
 			out = append(out, resetFinding(c))
 			clean = false
 		}
@@ -123,6 +119,11 @@ func DiagnoseEach(convs iter.Seq[Conversation], facts TraceFacts) Diagnosis {
 		if clean {
 			okCount++
 		}
+	}
+	if facts.QuietTCP != nil {
+		n := facts.QuietTCP()
+		tcpCount += n
+		okCount += n
 	}
 	for _, k := range order {
 		out = append(out, failedFinding(k.kind, groups[k]))
@@ -150,6 +151,36 @@ func DiagnoseEach(convs iter.Seq[Conversation], facts TraceFacts) Diagnosis {
 			len(out), plural(len(out)), facts.Frames, plural(facts.Frames), tcpCount, plural(tcpCount), okCount, udpCount, plural(udpCount))
 	}
 	return d
+}
+
+// failedKind says whether TCP conversation c was a failed connection attempt: "refused" (the server
+// answered the SYN with a RST), "unanswered" (SYNs and no reply at all), or "" (neither).
+func failedKind(c *Conversation) string {
+	switch {
+	case c.Refused:
+		return "refused"
+	case c.State == "S0" && c.SYNs > 0:
+		return "unanswered"
+	}
+	return ""
+}
+
+// resetMidway says whether TCP conversation c was reset after it carried data, or reset in an
+// established state (RSTO, RSTR): a reset worth a finding.
+func resetMidway(c *Conversation) bool {
+	return c.RSTFrame != 0 && (c.Payload[0]+c.Payload[1] > 0 || c.State == "RSTO" || c.State == "RSTR")
+}
+
+// Quiet says whether DiagnoseEach reports nothing about TCP conversation c and counts it among the
+// connections without problems: no failed attempt, no reset worth a finding, no loss (lossFinding).
+// diagnose marks such conversations as they are evicted (analysis.TCPStreams.SkipQuiet) and passes over
+// them at the end without reading their records back.
+func (c *Conversation) Quiet() bool {
+	if failedKind(c) != "" || resetMidway(c) {
+		return false
+	}
+	_, lossy := lossFinding(*c)
+	return !lossy
 }
 
 func plural(n int) string {

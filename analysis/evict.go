@@ -427,6 +427,10 @@ func (t *TCPStreams) retire(c *tcpConv) bool {
 	}
 	t.all.setConv(c.stream, nil)
 	t.all.setOff(c.stream, off)
+	if t.skipQuiet {
+		q := c.rec.quietView()
+		t.all.setQuiet(c.stream, q.Quiet())
+	}
 	t.evicted++
 	if t.lastConv == c {
 		t.lastConv = nil // the structure is about to be reused for another conversation

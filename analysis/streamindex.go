@@ -15,6 +15,8 @@ const streamPageLen = 4096
 type streamPage struct {
 	conv [streamPageLen]*tcpConv // nil once evicted
 	off  [streamPageLen]uint32   // where an evicted record is in the store (doneStore.add)
+	// quiet marks the evicted conversations that TCPStreams.SkipQuiet's test found quiet, a bit each.
+	quiet [streamPageLen / 64]uint64
 }
 
 // len returns the number of streams.
@@ -45,4 +47,21 @@ func (x *streamIndex) off(s uint32) uint32 { return x.pages[s/streamPageLen].off
 // setOff records where stream s's record is in the store.
 func (x *streamIndex) setOff(s uint32, off uint32) {
 	x.pages[s/streamPageLen].off[s%streamPageLen] = off
+}
+
+// quiet says whether stream s's evicted record was marked quiet (setQuiet).
+func (x *streamIndex) quiet(s uint32) bool {
+	i := s % streamPageLen
+	return x.pages[s/streamPageLen].quiet[i/64]&(1<<(i%64)) != 0
+}
+
+// setQuiet marks stream s's evicted record quiet, or not.
+func (x *streamIndex) setQuiet(s uint32, quiet bool) {
+	i := s % streamPageLen
+	w := &x.pages[s/streamPageLen].quiet[i/64]
+	if quiet {
+		*w |= 1 << (i % 64)
+	} else {
+		*w &^= 1 << (i % 64)
+	}
 }

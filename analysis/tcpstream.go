@@ -51,6 +51,8 @@ type TCPStreams struct {
 	lastHash uint64 // hashKey(lastKey)
 	evicted  int
 	revived  int
+	// skipQuiet: evicted conversations are marked quiet or not (SkipQuiet).
+	skipQuiet bool
 }
 
 type convKey struct {

@@ -42,6 +42,10 @@ type Options struct {
 	NoHTTPFields bool
 	// OnMalformed, if set, is called by Run with the number of each malformed frame, in capture order.
 	OnMalformed func(frame uint32)
+	// SkipQuietTCP makes EachConversation pass over the TCP conversations that were evicted from memory
+	// quiet (analysis.Conversation.Quiet: nothing diagnose would report) without reading their records
+	// back; QuietTCP then says how many it passed over. For diagnose, on a trace of many short connections.
+	SkipQuietTCP bool
 }
 
 // Trace is an open trace being read frame by frame.
@@ -58,6 +62,8 @@ type Trace struct {
 	done bool
 	// noHTTP: Options.NoHTTP
 	noHTTP bool
+	// quietTCP: QuietTCP.
+	quietTCP int
 	// early: TCP and UDP conversation tracking runs on the reading goroutine, right after a frame is
 	// decoded, rather than on the caller's (see analyzeEarly).
 	early bool
@@ -145,6 +151,9 @@ func open(path string, o Options) (*Trace, error) {
 	}
 	t := &Trace{path: path, opts: o, file: f, stopAhead: stopAhead, dec: dissect.NewDecoder(), tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), http: analysis.NewHTTPStreams(), dns: analysis.NewDNSPairing()}
 	t.noHTTP = o.NoHTTP
+	if o.SkipQuietTCP {
+		t.tcp.SkipQuiet()
+	}
 	t.early = !o.NoHTTP
 	t.http.NoFields = o.NoHTTPFields
 	if o.OnHTTP != nil && o.NoHTTPOperations {
@@ -311,7 +320,7 @@ func (t *Trace) analyzeEarly(p *dissect.Packet, pre *analysis.TCPSeg) {
 func (t *Trace) Conversations() []analysis.Conversation {
 	if t.ln != nil {
 		var out []analysis.Conversation
-		for c := range t.ln.conversations() {
+		for c := range t.ln.conversations(false) {
 			out = append(out, c)
 		}
 		return out
@@ -324,10 +333,11 @@ func (t *Trace) Conversations() []analysis.Conversation {
 // The records are read back (evicted ones from the compact store) and made into Conversations by two
 // goroutines, each taking every other batch of convBatch streams (then the first takes the UDP ones), a
 // few batches ahead of the caller, so that on a trace of many connections the caller's formatting and this
-// work share the cores.
+// work share the cores. With Options.SkipQuietTCP it passes over the quiet TCP conversations that were
+// evicted (see QuietTCP).
 func (t *Trace) EachConversation() iter.Seq[analysis.Conversation] {
 	if t.ln != nil {
-		return t.ln.conversations()
+		return t.ln.conversations(t.opts.SkipQuietTCP)
 	}
 	return func(yield func(analysis.Conversation) bool) {
 		nTCP := (t.tcp.Count() + convBatch - 1) / convBatch // TCP batches
@@ -344,6 +354,7 @@ func (t *Trace) EachConversation() iter.Seq[analysis.Conversation] {
 			close(stop)
 			<-w[0].done
 			<-w[1].done
+			t.quietTCP = w[0].quiet + w[1].quiet
 		}()
 		read := func(k int) bool { // hands on one batch of worker k; false when it has no more
 			b, ok := <-w[k].full
@@ -368,11 +379,21 @@ func (t *Trace) EachConversation() iter.Seq[analysis.Conversation] {
 	}
 }
 
+// QuietTCP returns how many quiet TCP conversations the last EachConversation passed over
+// (Options.SkipQuietTCP), once it has ended.
+func (t *Trace) QuietTCP() int {
+	if t.ln != nil {
+		return t.ln.quiet
+	}
+	return t.quietTCP
+}
+
 // convWorker makes Conversations for EachConversation: worker k takes TCP batches k, k+2, … of nTCP,
 // then worker 0 the UDP conversations, and each sends its batches in order on full.
 type convWorker struct {
 	full, free chan []analysis.Conversation
 	done       chan struct{}
+	quiet      int // the quiet TCP conversations passed over (Options.SkipQuietTCP), once done is closed
 }
 
 func (w *convWorker) run(t *Trace, k, nTCP int, stop chan struct{}) {
@@ -398,6 +419,8 @@ func (w *convWorker) run(t *Trace, k, nTCP int, stop chan struct{}) {
 		}
 	}
 	r := t.tcp.NewConvReader()
+	r.SkipQuiet = t.opts.SkipQuietTCP
+	defer func() { w.quiet = r.Quiet }()
 	for j := k; j < nTCP; j += 2 {
 		for c := range r.Each(j*convBatch, (j+1)*convBatch) {
 			b = append(b, c)

@@ -145,6 +145,7 @@ type laneSet struct {
 	globalTCP, globalUDP [laneCount][]uint32
 	nTCP, nUDP           uint32
 	started              bool // a chunk was handed on (Trace.Start is set)
+	quiet                int  // the quiet TCP conversations the last eachConversation passed over
 }
 
 // lanesOff turns lanes off (tests compare them with the pipeline).
@@ -205,6 +206,9 @@ func (t *Trace) startLanes() {
 		*l = lane{in: make(chan *chunk, maxChunks), done: make(chan *chunk, maxChunks), dec: dissect.NewDecoder(),
 			tcp: analysis.NewTCPStreams(), udp: analysis.NewUDPStreams(), malformed: t.opts.OnMalformed != nil}
 		l.tcp.SweepsOutside()
+		if t.opts.SkipQuietTCP {
+			l.tcp.SkipQuiet()
+		}
 		l.tcp.ShareMemory(laneCount)
 		if !t.noHTTP {
 			l.http = analysis.NewHTTPStreams()
@@ -646,10 +650,12 @@ func inLaneWalk(p *dissect.Packet, k uint8) bool {
 	return true
 }
 
-// eachConversation yields the lanes' TCP conversations, then their UDP ones, merged by first frame and
-// numbered again in that order (tcp.stream, udp.stream): each lane's are read back in a goroutine of its
-// own, a few batches ahead.
-func (ls *laneSet) eachConversation(yield func(analysis.Conversation) bool) {
+// eachConversation yields the lanes' TCP conversations, then their UDP ones, in the order of their first
+// frames: the TCP ones with the trace's stream numbers (globalTCP, given in that order when the chunks were
+// handed on), the UDP ones numbered here. Each lane's are read back in a goroutine of its own, a few
+// batches ahead. With skipQuiet, the quiet TCP conversations the lanes evicted are passed over
+// (Options.SkipQuietTCP) and counted in ls.quiet.
+func (ls *laneSet) eachConversation(skipQuiet bool, yield func(analysis.Conversation) bool) {
 	var feeds [laneCount]convFeed
 	stop := make(chan struct{})
 	for k := range feeds {
@@ -658,34 +664,50 @@ func (ls *laneSet) eachConversation(yield func(analysis.Conversation) bool) {
 		for range convBatches {
 			f.free <- make([]analysis.Conversation, 0, convBatch)
 		}
-		go f.run(&ls.lanes[k], stop)
+		go f.run(&ls.lanes[k], skipQuiet, stop)
 	}
 	defer func() {
 		close(stop)
+		ls.quiet = 0
 		for k := range feeds {
 			<-feeds[k].done
+			ls.quiet += feeds[k].quiet
 		}
 	}()
-	for range 2 { // TCP, then UDP
+	for part := range 2 { // TCP, then UDP
 		var stream uint32
 		for k := range feeds {
 			feeds[k].ended = false
 		}
 		for {
-			var next *convFeed
-			var best *analysis.Conversation
+			// The TCP conversations have the trace's numbers (globalTCP; a feed may pass over quiet
+			// ones), the UDP ones are numbered here; both in the order of their first frames.
+			next, key := -1, uint32(0)
 			for k := range feeds {
-				if c := feeds[k].peek(); c != nil && (best == nil || c.FirstFrame < best.FirstFrame) {
-					next, best = &feeds[k], c
+				c := feeds[k].peek()
+				if c == nil {
+					continue
+				}
+				ck := c.FirstFrame
+				if part == 0 {
+					ck = ls.globalTCP[k][c.Stream]
+				}
+				if next < 0 || ck < key {
+					next, key = k, ck
 				}
 			}
-			if best == nil {
+			if next < 0 {
 				break
 			}
-			c := *best
-			next.i++
-			c.Stream = stream
-			stream++
+			f := &feeds[next]
+			c := f.cur[f.i]
+			f.i++
+			if part == 0 {
+				c.Stream = key
+			} else {
+				c.Stream = stream
+				stream++
+			}
 			if !yield(c) {
 				return
 			}
@@ -701,6 +723,7 @@ type convFeed struct {
 	cur        []analysis.Conversation
 	i          int
 	ended      bool // the current part (TCP or UDP) is done with
+	quiet      int  // the quiet TCP conversations passed over (Options.SkipQuietTCP), once done is closed
 }
 
 // peek returns the feed's next conversation of the current part, or nil at its end.
@@ -727,7 +750,7 @@ func (f *convFeed) peek() *analysis.Conversation {
 	return &f.cur[0]
 }
 
-func (f *convFeed) run(l *lane, stop chan struct{}) {
+func (f *convFeed) run(l *lane, skipQuiet bool, stop chan struct{}) {
 	defer close(f.done)
 	defer close(f.full)
 	var b []analysis.Conversation
@@ -751,6 +774,8 @@ func (f *convFeed) run(l *lane, stop chan struct{}) {
 		return
 	}
 	r := l.tcp.NewConvReader()
+	r.SkipQuiet = skipQuiet
+	defer func() { f.quiet = r.Quiet }()
 	for c := range r.Each(0, l.tcp.Count()) {
 		if b = append(b, c); len(b) == convBatch && (!send() || !get()) {
 			return
@@ -772,5 +797,8 @@ func (f *convFeed) run(l *lane, stop chan struct{}) {
 	}
 }
 
-// conversations is EachConversation for a trace run in lanes.
-func (ls *laneSet) conversations() iter.Seq[analysis.Conversation] { return ls.eachConversation }
+// conversations is eachConversation as an iterator: EachConversation (and Conversations) for a trace run in
+// lanes.
+func (ls *laneSet) conversations(skipQuiet bool) iter.Seq[analysis.Conversation] {
+	return func(yield func(analysis.Conversation) bool) { ls.eachConversation(skipQuiet, yield) }
+}

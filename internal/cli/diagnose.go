@@ -48,6 +48,8 @@ func diagnoseCmd(g *globals) *cobra.Command {
 					}
 				},
 				OnMalformed: func(frame uint32) { malformed = append(malformed, frame) },
+				// Without -f, the conversations diagnose would say nothing about are only counted.
+				SkipQuietTCP: sel.all,
 			})
 			if err != nil {
 				return err
@@ -59,7 +61,7 @@ func diagnoseCmd(g *globals) *cobra.Command {
 					malformed = append(malformed, uint32(p.Num))
 				}
 			})
-			facts := analysis.TraceFacts{HTTP: report, Frames: t.Frames, Malformed: malformed}
+			facts := analysis.TraceFacts{HTTP: report, Frames: t.Frames, Malformed: malformed, QuietTCP: t.QuietTCP}
 			report.CutShort = t.HTTP().CutShort
 			facts.DNS = t.DNS().Report(func(tcp bool, s uint32) bool { return sel.all || tcp && sel.tcp[s] || !tcp && sel.udp[s] })
 			d := analysis.DiagnoseEach(func(yield func(analysis.Conversation) bool) {
