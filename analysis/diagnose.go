@@ -171,16 +171,19 @@ func resetMidway(c *Conversation) bool {
 	return c.RSTFrame != 0 && (c.Payload[0]+c.Payload[1] > 0 || c.State == "RSTO" || c.State == "RSTR")
 }
 
+// lossy says whether TCP conversation c had a retransmission, a segment not captured, a duplicate ACK
+// or a zero window: a loss worth a finding (lossFinding).
+func lossy(c *Conversation) bool {
+	return c.Retrans[0]+c.Retrans[1] != 0 || c.LostSegs[0]+c.LostSegs[1] != 0 ||
+		c.DupAcks[0]+c.DupAcks[1] != 0 || c.ZeroWindows[0]+c.ZeroWindows[1] != 0
+}
+
 // Quiet says whether DiagnoseEach reports nothing about TCP conversation c and counts it among the
-// connections without problems: no failed attempt, no reset worth a finding, no loss (lossFinding).
+// connections without problems: no failed attempt, no reset worth a finding, no loss (lossy).
 // diagnose marks such conversations as they are evicted (analysis.TCPStreams.SkipQuiet) and passes over
 // them at the end without reading their records back.
 func (c *Conversation) Quiet() bool {
-	if failedKind(c) != "" || resetMidway(c) {
-		return false
-	}
-	_, lossy := lossFinding(*c)
-	return !lossy
+	return failedKind(c) == "" && !resetMidway(c) && !lossy(c)
 }
 
 func plural(n int) string {
@@ -262,13 +265,13 @@ func resetFinding(c Conversation) Finding {
 
 // lossFinding describes retransmissions, lost segments, duplicate ACKs and zero windows of a connection.
 func lossFinding(c Conversation) (Finding, bool) {
+	if !lossy(&c) {
+		return Finding{}, false
+	}
 	retr := c.Retrans[0] + c.Retrans[1]
 	lost := c.LostSegs[0] + c.LostSegs[1]
 	dups := c.DupAcks[0] + c.DupAcks[1]
 	zw := c.ZeroWindows[0] + c.ZeroWindows[1]
-	if retr == 0 && lost == 0 && dups == 0 && zw == 0 {
-		return Finding{}, false
-	}
 	var parts []string
 	data := c.DataPkts[0] + c.DataPkts[1]
 	if retr > 0 {

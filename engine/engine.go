@@ -320,7 +320,7 @@ func (t *Trace) analyzeEarly(p *dissect.Packet, pre *analysis.TCPSeg) {
 func (t *Trace) Conversations() []analysis.Conversation {
 	if t.ln != nil {
 		var out []analysis.Conversation
-		for c := range t.ln.conversations(false) {
+		for c := range t.ln.conversations(nil) {
 			out = append(out, c)
 		}
 		return out
@@ -337,7 +337,11 @@ func (t *Trace) Conversations() []analysis.Conversation {
 // evicted (see QuietTCP).
 func (t *Trace) EachConversation() iter.Seq[analysis.Conversation] {
 	if t.ln != nil {
-		return t.ln.conversations(t.opts.SkipQuietTCP)
+		var quiet *int
+		if t.opts.SkipQuietTCP {
+			quiet = &t.quietTCP
+		}
+		return t.ln.conversations(quiet)
 	}
 	return func(yield func(analysis.Conversation) bool) {
 		nTCP := (t.tcp.Count() + convBatch - 1) / convBatch // TCP batches
@@ -381,12 +385,7 @@ func (t *Trace) EachConversation() iter.Seq[analysis.Conversation] {
 
 // QuietTCP returns how many quiet TCP conversations the last EachConversation passed over
 // (Options.SkipQuietTCP), once it has ended.
-func (t *Trace) QuietTCP() int {
-	if t.ln != nil {
-		return t.ln.quiet
-	}
-	return t.quietTCP
-}
+func (t *Trace) QuietTCP() int { return t.quietTCP }
 
 // convWorker makes Conversations for EachConversation: worker k takes TCP batches k, k+2, … of nTCP,
 // then worker 0 the UDP conversations, and each sends its batches in order on full.

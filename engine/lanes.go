@@ -145,7 +145,6 @@ type laneSet struct {
 	globalTCP, globalUDP [laneCount][]uint32
 	nTCP, nUDP           uint32
 	started              bool // a chunk was handed on (Trace.Start is set)
-	quiet                int  // the quiet TCP conversations the last eachConversation passed over
 }
 
 // lanesOff turns lanes off (tests compare them with the pipeline).
@@ -653,9 +652,9 @@ func inLaneWalk(p *dissect.Packet, k uint8) bool {
 // eachConversation yields the lanes' TCP conversations, then their UDP ones, in the order of their first
 // frames: the TCP ones with the trace's stream numbers (globalTCP, given in that order when the chunks were
 // handed on), the UDP ones numbered here. Each lane's are read back in a goroutine of its own, a few
-// batches ahead. With skipQuiet, the quiet TCP conversations the lanes evicted are passed over
-// (Options.SkipQuietTCP) and counted in ls.quiet.
-func (ls *laneSet) eachConversation(skipQuiet bool, yield func(analysis.Conversation) bool) {
+// batches ahead. With quiet set, the quiet TCP conversations the lanes evicted are passed over
+// (Options.SkipQuietTCP) and counted in *quiet once the iteration has ended.
+func (ls *laneSet) eachConversation(quiet *int, yield func(analysis.Conversation) bool) {
 	var feeds [laneCount]convFeed
 	stop := make(chan struct{})
 	for k := range feeds {
@@ -664,14 +663,17 @@ func (ls *laneSet) eachConversation(skipQuiet bool, yield func(analysis.Conversa
 		for range convBatches {
 			f.free <- make([]analysis.Conversation, 0, convBatch)
 		}
-		go f.run(&ls.lanes[k], skipQuiet, stop)
+		go f.run(&ls.lanes[k], quiet != nil, stop)
 	}
 	defer func() {
 		close(stop)
-		ls.quiet = 0
+		n := 0
 		for k := range feeds {
 			<-feeds[k].done
-			ls.quiet += feeds[k].quiet
+			n += feeds[k].quiet
+		}
+		if quiet != nil {
+			*quiet = n
 		}
 	}()
 	for part := range 2 { // TCP, then UDP
@@ -799,6 +801,6 @@ func (f *convFeed) run(l *lane, skipQuiet bool, stop chan struct{}) {
 
 // conversations is eachConversation as an iterator: EachConversation (and Conversations) for a trace run in
 // lanes.
-func (ls *laneSet) conversations(skipQuiet bool) iter.Seq[analysis.Conversation] {
-	return func(yield func(analysis.Conversation) bool) { ls.eachConversation(skipQuiet, yield) }
+func (ls *laneSet) conversations(quiet *int) iter.Seq[analysis.Conversation] {
+	return func(yield func(analysis.Conversation) bool) { ls.eachConversation(quiet, yield) }
 }
