@@ -143,6 +143,11 @@ type HTTPStreams struct {
 	last *httpStream
 	// freeOps holds the operations views of finished streams, for reuse.
 	freeOps pool[opStream]
+	// shared holds the heads tshark's view read whole from the segment being analysed (nShared of
+	// them), for the operations view, which reads the same bytes next (see sharedHead).
+	shared     [4]sharedHead
+	nShared    int
+	sharedUsed int // heads the operations view took from tshark's view (for tests)
 	// Counters for the trace's story.
 	Requests, Responses, CutShort, CapHits int
 }
@@ -402,6 +407,7 @@ func (h *HTTPStreams) segment(p *dissect.Packet, i int, l *dissect.Layer) {
 	// The header's fields as the tracker copied them: the frame's bytes are read only for a payload.
 	c := &p.TCP[l.Aux]
 	sp, dp, seq, flags, reported := c.SrcPort, c.DstPort, c.RawSeq, c.Flags, int(c.PayloadLen)
+	h.nShared = 0 // heads read from an earlier segment: its bytes may be gone
 	s := h.last
 	if s == nil || s.id != c.Stream {
 		s, _ = h.streams.get(c.Stream)
@@ -791,14 +797,29 @@ func (h *HTTPStreams) extend(d *httpDir, segSeq uint32, used, segLen, need int) 
 // kept) and attaches the messages it finds to the packet.
 func (h *HTTPStreams) dissect(p *dissect.Packet, i int, s *httpStream, side int, buf []byte, have, reported int, eos, canDeseg, reassembled bool) dissect.HTTPNeed {
 	s.isHTTP = true
-	return dissect.DissectHTTPPDUs(&s.state, buf, have, reported, eos, canDeseg, func(start int, st dissect.HTTPStep) {
+	if shareHeads && !reassembled && !s.opsSwitched && h.nShared < len(h.shared) {
+		// The operations view reads the segment's bytes next: the heads read here are kept for it.
+		s.state.Head = &h.shared[h.nShared].hd
+	}
+	nd := dissect.DissectHTTPPDUs(&s.state, buf, have, reported, eos, canDeseg, func(start int, st dissect.HTTPStep) {
 		end := have
 		if st.Len >= 0 {
 			end = start + st.Len
 		}
 		msg := buf[start:min(end, len(buf)):min(end, len(buf))]
 		h.message(p, s, side, msg, st, reassembled, end-start)
+		if st.HeadRead && s.state.Head != nil {
+			e := &h.shared[h.nShared]
+			e.at, e.hdr = buf[start:], st.Hdr
+			h.nShared++
+			s.state.Head = nil
+			if h.nShared < len(h.shared) {
+				s.state.Head = &h.shared[h.nShared].hd
+			}
+		}
 	})
+	s.state.Head = nil
+	return nd
 }
 
 // message records one message of tshark's view on the packet: its layer and tshark's pairing.
@@ -1103,6 +1124,7 @@ func (h *HTTPStreams) UseResponses(m map[uint32]uint32) { h.respIn, h.useRespIn 
 // Close ends the trace: requests still waiting become operations with no response, and a stream that
 // ends inside a message says so.
 func (h *HTTPStreams) Close() {
+	h.nShared = 0
 	// In stream order, so that the operations left open come out the same way every time.
 	ids := h.streams.ids(make([]uint32, 0, h.streams.len()))
 	slices.Sort(ids)

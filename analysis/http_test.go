@@ -26,6 +26,9 @@ type httpConv struct {
 	ops      []HTTPOperation
 	keepOps  bool
 	callback func(p *dissect.Packet)
+	// reuse, if set, holds every frame in turn (as the engine reuses its batches' memory), so that
+	// bytes kept from a frame past it are overwritten by the next one.
+	reuse []byte
 }
 
 func newHTTPConv(t *testing.T) *httpConv {
@@ -69,6 +72,12 @@ func (c *httpConv) send(side int, flags uint16, payload []byte) *dissect.Packet 
 	c.ms++
 	seq := c.seq[side]
 	data := tcpFrame(side == 1, seq, c.seq[1-side], flags, payload)
+	if len(c.reuse) >= len(data) {
+		for i := range c.reuse {
+			c.reuse[i] = 'Z'
+		}
+		data = c.reuse[:copy(c.reuse, data)]
+	}
 	c.seq[side] += uint32(len(payload))
 	if flags&(dissect.TCPSyn|dissect.TCPFin) != 0 {
 		c.seq[side]++
@@ -344,6 +353,26 @@ func TestHTTPHostileStreamsStayBounded(t *testing.T) {
 	}
 }
 
+// sendCut sends data cut into segments of 1 to 97 bytes, from either side, some sent again as
+// retransmissions, as cuts says; each, if set, is called with each first sending.
+func (c *httpConv) sendCut(data []byte, cuts uint64, each func(p *dissect.Packet)) {
+	for len(data) > 0 {
+		n := int(cuts%97) + 1
+		side := int(cuts>>7) & 1
+		cuts = cuts*6364136223846793005 + 1442695040888963407
+		n = min(n, len(data))
+		p := c.send(side, dissect.TCPAck|dissect.TCPPsh, data[:n])
+		if each != nil {
+			each(p)
+		}
+		if cuts&15 == 0 { // a retransmission of the same bytes
+			c.seq[side] -= uint32(n)
+			c.send(side, dissect.TCPAck|dissect.TCPPsh, data[:n])
+		}
+		data = data[n:]
+	}
+}
+
 // FuzzHTTPStreams feeds arbitrary payloads, cut into segments of arbitrary sizes and directions (some
 // repeated as retransmissions), through TCP tracking and the HTTP analyzer.
 func FuzzHTTPStreams(f *testing.F) {
@@ -355,19 +384,7 @@ func FuzzHTTPStreams(f *testing.F) {
 		c.keepOps = false
 		c.http.OnOperation = func(op *HTTPOperation) { _ = op.URL() }
 		c.handshake()
-		for len(data) > 0 {
-			n := int(cuts%97) + 1
-			side := int(cuts>>7) & 1
-			cuts = cuts*6364136223846793005 + 1442695040888963407
-			n = min(n, len(data))
-			p := c.send(side, dissect.TCPAck|dissect.TCPPsh, data[:n])
-			if cuts&15 == 0 { // a retransmission of the same bytes
-				c.seq[side] -= uint32(n)
-				c.send(side, dissect.TCPAck|dissect.TCPPsh, data[:n])
-			}
-			_ = p.Tree()
-			data = data[n:]
-		}
+		c.sendCut(data, cuts, func(p *dissect.Packet) { _ = p.Tree() })
 		c.fin(0)
 		c.fin(1)
 		c.http.Close()

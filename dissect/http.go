@@ -820,45 +820,72 @@ func (h *HTTPHead) Parse(msg []byte, hdr int) {
 				return
 			}
 		}
-		name := line[:colon]
-		if len(name) >= len(headKept) {
-			continue
-		}
-		k := headKept[len(name)] // the one kept header whose name has this length, if any
-		if k.name == "" || !equalFold(name, k.name) {
-			continue
-		}
-		v := httpHeaderValue(line, colon)
-		switch k.which {
-		case keptContentLength:
-			n, ok := parseStrtoll(v)
-			if !ok {
-				n = -1
-			}
-			if clSeen && n != h.ContentLength || teSeen {
-				h.Ambiguous = true
-			}
-			h.ContentLength, clSeen = n, true
-		case keptTransferEncoding:
-			h.Chunked = httpChunkedCoding(v)
-			if clSeen {
-				h.Ambiguous = true
-			}
-			teSeen = true
-		case keptHost:
-			h.Host = v
-		case keptServer:
-			h.Server = v
-		case keptLocation:
-			h.Location = v
-		case keptUserAgent:
-			h.UserAgent = v
-		case keptContentType:
-			h.ContentType = v
-		case keptAuthorization:
-			h.Authorization = v
-		case keptAuthenticate:
-			h.Authenticate = v
+		if name := line[:colon]; len(name) < len(headKept) && headKept[len(name)].name != "" {
+			h.keep(name, line, colon, &clSeen, &teSeen)
 		}
 	}
+}
+
+// keep records a header line (its name ends at colon) if the header is one of headKept: the one kept
+// header whose name has the name's length, compared after folding ASCII case. clSeen and teSeen say
+// whether a Content-Length or a Transfer-Encoding came before (Ambiguous).
+func (h *HTTPHead) keep(name, line []byte, colon int, clSeen, teSeen *bool) {
+	k := headKept[len(name)]
+	if !equalFold(name, k.name) {
+		return
+	}
+	v := httpHeaderValue(line, colon)
+	switch k.which {
+	case keptContentLength:
+		n, ok := parseStrtoll(v)
+		if !ok {
+			n = -1
+		}
+		if *clSeen && n != h.ContentLength || *teSeen {
+			h.Ambiguous = true
+		}
+		h.ContentLength, *clSeen = n, true
+	case keptTransferEncoding:
+		h.Chunked = httpChunkedCoding(v)
+		if *clSeen {
+			h.Ambiguous = true
+		}
+		*teSeen = true
+	case keptHost:
+		h.Host = v
+	case keptServer:
+		h.Server = v
+	case keptLocation:
+		h.Location = v
+	case keptUserAgent:
+		h.UserAgent = v
+	case keptContentType:
+		h.ContentType = v
+	case keptAuthorization:
+		h.Authorization = v
+	case keptAuthenticate:
+		h.Authenticate = v
+	}
+}
+
+// Rebase moves h's slices, which lie in from (the head h was read from, from its first byte), to the
+// same offsets in to, a copy of those bytes: h is then what Parse gives for to. A caller that keeps the
+// head after the bytes it was read from are gone (package analysis copies a head that tshark's view read
+// from a segment) moves it so.
+func (h *HTTPHead) Rebase(from, to []byte) {
+	h.Method, h.URI, h.Version = rebase(h.Method, from, to), rebase(h.URI, from, to), rebase(h.Version, from, to)
+	h.Phrase, h.Host, h.Server = rebase(h.Phrase, from, to), rebase(h.Host, from, to), rebase(h.Server, from, to)
+	h.Location, h.ContentType = rebase(h.Location, from, to), rebase(h.ContentType, from, to)
+	h.UserAgent, h.Authorization = rebase(h.UserAgent, from, to), rebase(h.Authorization, from, to)
+	h.Authenticate = rebase(h.Authenticate, from, to)
+}
+
+// rebase returns the part of to at x's offset in from. x is a slice of from's array at or after from's
+// start (a slice's capacity runs to the end of its array, so the offset is the difference of the two).
+func rebase(x, from, to []byte) []byte {
+	if x == nil {
+		return nil
+	}
+	o := cap(from) - cap(x)
+	return to[o : o+len(x)]
 }

@@ -45,6 +45,10 @@ type HTTPConvState struct {
 	// Switched is set when a 101 response to an Upgrade or a 2xx to CONNECT turns the stream into
 	// another protocol: what follows is not HTTP.
 	Switched bool
+	// Head, if set, receives the head of each message read (see HTTPStep.HeadRead): a caller that also
+	// needs the message's HTTPHead gets it from the dissector's walk over the lines instead of reading
+	// them again with ParseHTTPHead.
+	Head *HTTPHead
 }
 
 func (s *HTTPConvState) method() []byte { return s.Method[:s.MethodLen] }
@@ -80,6 +84,11 @@ type HTTPStep struct {
 	codes      int
 	firstCode  int
 	codesKnown bool
+	// HeadRead says the message's head was read into HTTPConvState.Head (set when dissecting): it starts
+	// with a start line, every one of its lines up to the blank line that ends it ends with CRLF, and
+	// it lies whole in the data. Head is then what ParseHTTPHead gives for the message's Hdr bytes, its
+	// slices in the data dissected.
+	HeadRead bool
 }
 
 // HTTPNeed is the desegmentation request left by DissectHTTPPDUs: the message at Off needs Need more
@@ -521,7 +530,17 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 	}
 	r.Layer = isMsg || seen
 
-	// The line loop: the start line, header lines, up to the blank line.
+	// The line loop: the start line, header lines, up to the blank line. With st.Head set, the head is
+	// also read as ParseHTTPHead reads it (same lines, same classification: a start line's first token
+	// holds no colon, so headerNameEnd, which Parse asks first, does not take the first line for a
+	// header), while every line ends with CRLF, so that its end is where a reader that ends lines at LF
+	// finds it too.
+	hd := st.Head
+	canon := hd != nil && firstOff == orig && firstLen >= 0 && isMsg
+	if canon {
+		*hd = HTTPHead{ContentLength: -1}
+	}
+	var clSeen, teSeen bool
 	msgType := HTTPOther
 	sawLine := false
 	var clValid bool
@@ -547,8 +566,15 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 				line := b[off : off+co+n]
 				r.Layer = true
 				sawLine = true
-				if name := line[:co]; httpValidName(name) {
+				name := line[:co]
+				if httpValidName(name) {
 					httpFraming(name, httpHeaderValue(line, co), &clValid, &cl, &te, &chunked, &upgrade)
+				}
+				if canon {
+					canon = next == off+co+n+2
+					if len(name) < len(headKept) && headKept[len(name)].name != "" {
+						hd.keep(name, line, co, &clSeen, &teSeen)
+					}
 				}
 				off = next
 				continue
@@ -557,7 +583,14 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 			t, m, ok = httpLineType(b[off : off+n])
 		}
 		line := b[off : off+n]
+		if canon {
+			canon = next == off+n+2
+		}
 		if ok {
+			if canon {
+				hd.Type = t
+				hd.startLine(line)
+			}
 			msgType = t
 			sawLine = true
 			r.Layer = true
@@ -586,6 +619,7 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 		if n == 0 {
 			r.Layer = true
 			off = next
+			r.HeadRead = canon
 			break
 		}
 		colon := bytes.IndexByte(line, ':')
@@ -602,8 +636,12 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 		}
 		r.Layer = true
 		sawLine = true
-		if name := line[:colon]; httpValidName(name) {
+		name := line[:colon]
+		if httpValidName(name) {
 			httpFraming(name, httpHeaderValue(line, colon), &clValid, &cl, &te, &chunked, &upgrade)
+		}
+		if canon && len(name) < len(headKept) && headKept[len(name)].name != "" {
+			hd.keep(name, line, colon, &clSeen, &teSeen)
 		}
 		off = next
 	}
