@@ -826,9 +826,9 @@ func (h *HTTPHead) Parse(msg []byte, hdr int) {
 	}
 }
 
-// keep records a header line (its name ends at colon) if the header is one of headKept: the one kept
-// header whose name has the name's length, compared after folding ASCII case. clSeen and teSeen say
-// whether a Content-Length or a Transfer-Encoding came before (Ambiguous).
+// keep records a header line (its name ends at colon) if the header is the one of headKept whose name
+// has the name's length (the caller has checked there is one), the names compared after folding ASCII
+// case. clSeen and teSeen say whether a Content-Length or a Transfer-Encoding came before (Ambiguous).
 func (h *HTTPHead) keep(name, line []byte, colon int, clSeen, teSeen *bool) {
 	k := headKept[len(name)]
 	if !equalFold(name, k.name) {
@@ -869,7 +869,7 @@ func (h *HTTPHead) keep(name, line []byte, colon int, clSeen, teSeen *bool) {
 }
 
 // Rebase moves h's slices, which lie in from (the head h was read from, from its first byte), to the
-// same offsets in to, a copy of those bytes: h is then what Parse gives for to. A caller that keeps the
+// same offsets in to, a copy of those bytes: a head Parse gave for from is then what it gives for to. A caller that keeps the
 // head after the bytes it was read from are gone (package analysis copies a head that tshark's view read
 // from a segment) moves it so.
 func (h *HTTPHead) Rebase(from, to []byte) {
