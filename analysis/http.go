@@ -797,7 +797,7 @@ func (h *HTTPStreams) extend(d *httpDir, segSeq uint32, used, segLen, need int) 
 // kept) and attaches the messages it finds to the packet.
 func (h *HTTPStreams) dissect(p *dissect.Packet, i int, s *httpStream, side int, buf []byte, have, reported int, eos, canDeseg, reassembled bool) dissect.HTTPNeed {
 	s.isHTTP = true
-	if shareHeads && !reassembled && !s.opsSwitched && h.nShared < len(h.shared) {
+	if headsInPlace && !reassembled && !s.opsSwitched && h.nShared < len(h.shared) {
 		// The operations view reads the segment's bytes next: the heads read here are kept for it.
 		s.state.Head = &h.shared[h.nShared].hd
 	}

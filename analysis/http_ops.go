@@ -52,9 +52,10 @@ type opDir struct {
 	timeNow    int64
 	chunkFrame uint32 // the frame of the bytes being parsed, and its time
 	chunkTime  int64
-	// shared, while the message's head is one tshark's view read (sharedHead), holds the bytes it was
-	// read from, from its first one (shared[:len] the head), which hd's slices lie in: they are copied to
-	// head only if the message is still being read when those bytes are handed back (keepShared).
+	// shared, while the message's head is one read in place (taken from tshark's view, sharedHead, or
+	// read by HTTPHead.ParseWhole), holds the bytes it was read from, from its first one (shared[:len] the
+	// head), which hd's slices lie in: they are copied to head only if the message is still being read
+	// when those bytes are handed back (keepShared).
 	shared    []byte
 	sharedLen int
 }
@@ -246,15 +247,15 @@ func (d *opDir) reset() {
 	d.frameNow, d.timeNow = d.chunkFrame, d.chunkTime
 }
 
-// keepShared copies the head a message took from tshark's view (shared) and moves hd's slices to it.
+// keepShared copies the head a message read in place (shared) and moves hd's slices to it.
 func (d *opDir) keepShared(heads *recycle.Pool[byte]) {
 	d.head = append(heads.Grow(d.head, d.sharedLen), d.shared[:d.sharedLen]...)
 	d.hd.Rebase(d.shared, d.head)
 	d.shared = nil
 }
 
-// opData parses contiguous bytes of one direction. A message whose head it took from tshark's view
-// (shared) may still be being read at the end: its sink then keeps the head (keepShared).
+// opData parses contiguous bytes of one direction. A message whose head it read in place (shared) may
+// still be being read at the end: its sink then keeps the head (keepShared).
 func (h *HTTPStreams) opData(s *httpStream, side int, b []byte) {
 	d := &s.ops.dirs[side]
 	for len(b) > 0 {
@@ -265,20 +266,28 @@ func (h *HTTPStreams) opData(s *httpStream, side int, b []byte) {
 				// message: the message starts here.
 				d.head = d.head[:0]
 			}
-			if len(d.head) == 0 && h.nShared > 0 {
+			if len(d.head) == 0 && headsInPlace {
+				// A head that starts where b starts and lies whole in it, the usual case: read once,
+				// into hd, where readHead would find its end and Parse read it again (TestSharedHead,
+				// TestParseWhole). tshark's view may have read it already.
+				from, n := b, 0
 				if e := h.sharedAt(b); e != nil {
-					// What readHead and Parse would find in the same bytes (TestSharedHead). The head is
-					// copied only if something reads it after b is gone: operation keeps a request's
-					// head for a reader that makes its strings later (Wants, Defer); a message not
-					// finished in b keeps its head when b is done with (the Data sink, newOps).
-					d.started, d.firstFrame = true, d.frameNow
 					d.hd = e.hd
-					d.shared, d.sharedLen = e.at, e.hdr
+					from, n = e.at, e.hdr
 					h.sharedUsed++
-					if e.hd.Type == dissect.HTTPRequest && h.OnOperation != nil && (h.Wants != nil || h.Defer != nil) {
+				} else if n = d.hd.ParseWhole(b); n > opMaxHead {
+					n = 0 // readHead drops it
+				}
+				if n > 0 {
+					// The head is copied only if something reads it after b is gone: operation keeps a
+					// request's head for a reader that makes its strings later (Wants, Defer); a
+					// message not finished in b keeps its head when b is done with (the Data sink).
+					d.started, d.firstFrame = true, d.frameNow
+					d.shared, d.sharedLen = from, n
+					if d.hd.Type == dissect.HTTPRequest && h.OnOperation != nil && (h.Wants != nil || h.Defer != nil) {
 						d.keepShared(&h.opHeads)
 					}
-					b = b[e.hdr:]
+					b = b[n:]
 					h.opFraming(s, side)
 					continue
 				}
@@ -502,13 +511,14 @@ type sharedHead struct {
 	hd  dissect.HTTPHead
 }
 
-// shareHeads turns the sharing of heads on (tests compare with it off).
-var shareHeads = true
+// headsInPlace turns on the reading of heads in place: heads shared by tshark's view, and
+// HTTPHead.ParseWhole (tests compare with it off).
+var headsInPlace = true
 
 // sharedAt returns the head tshark's view read from the bytes b starts with (the same bytes, not a copy
 // of them), or nil.
 func (h *HTTPStreams) sharedAt(b []byte) *sharedHead {
-	for i := 0; i < h.nShared; i++ {
+	for i := 0; i < h.nShared; i++ { // none without tshark's view (diagnose)
 		if e := &h.shared[i]; len(b) >= e.hdr && &e.at[0] == &b[0] && e.hdr <= opMaxHead {
 			return e
 		}

@@ -112,22 +112,68 @@ func checkSharedHead(t *testing.T, data []byte, flags uint8) int {
 	t.Helper()
 	starts, steps, heads := sharedHeads(data, flags)
 	for i, start := range starts {
-		b := data[start:]
-		var pool recycle.Pool[byte]
-		var d opDir
-		d.reset()
-		n, done := d.readHead(b, &pool)
-		if !done || n != steps[i].Hdr {
-			t.Fatalf("%q (flags %d), message at %d: tshark's view read a head of %d bytes, readHead %d (done %v)", data, flags, start, steps[i].Hdr, n, done)
-		}
-		got := heads[i]
-		got.Rebase(b, d.head)
-		want := dissect.ParseHTTPHead(d.head, len(d.head))
-		if g, w := headString(got, d.head), headString(want, d.head); g != w {
-			t.Fatalf("%q (flags %d), message at %d:\nshared %s\nParse  %s", data, flags, start, g, w)
-		}
+		checkHeadRead(t, fmt.Sprintf("%q (flags %d), message at %d, tshark's view", data, flags, start), data[start:], steps[i].Hdr, heads[i])
 	}
 	return len(starts)
+}
+
+// checkHeadRead: a head of n bytes at the start of b, read into hd (its slices in b), is what the
+// operations view's readHead and Parse find in b.
+func checkHeadRead(t *testing.T, what string, b []byte, n int, hd dissect.HTTPHead) {
+	t.Helper()
+	var pool recycle.Pool[byte]
+	var d opDir
+	d.reset()
+	got, done := d.readHead(b, &pool)
+	if !done || got != n {
+		t.Fatalf("%s read a head of %d bytes, readHead %d (done %v)", what, n, got, done)
+	}
+	hd.Rebase(b, d.head)
+	want := dissect.ParseHTTPHead(d.head, len(d.head))
+	if g, w := headString(hd, d.head), headString(want, d.head); g != w {
+		t.Fatalf("%s:\nread  %s\nParse %s", what, g, w)
+	}
+}
+
+// checkParseWhole: every head ParseWhole reads at a line's start in data is what readHead and Parse find
+// there.
+func checkParseWhole(t *testing.T, data []byte) int {
+	t.Helper()
+	read := 0
+	for i := 0; i < len(data); i++ {
+		if i > 0 && data[i-1] != '\n' {
+			continue
+		}
+		var hd dissect.HTTPHead
+		if n := hd.ParseWhole(data[i:]); n > 0 {
+			checkHeadRead(t, fmt.Sprintf("%q at %d, ParseWhole", data, i), data[i:], n, hd)
+			read++
+		}
+	}
+	return read
+}
+
+// TestParseWhole: the heads ParseWhole reads are what readHead and Parse find in the same bytes.
+func TestParseWhole(t *testing.T) {
+	read := 0
+	for _, s := range append(sharedHeadSeeds, sharedOpsSeeds...) {
+		read += checkParseWhole(t, []byte(s))
+	}
+	if read < 30 {
+		t.Errorf("ParseWhole read %d heads from the seeds, want at least 30: the test no longer tests much", read)
+	}
+}
+
+func FuzzParseWhole(f *testing.F) {
+	for _, s := range sharedHeadSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1024 {
+			return
+		}
+		checkParseWhole(t, data)
+	})
 }
 
 // headString spells out a head, each slice with its offset in buf (or nil).
@@ -173,7 +219,7 @@ var sharedHeadSeeds = []string{
 	"GET / HTTP/1.1\r\nHTTP/1.1 500 Odd\r\nServer: s\r\n\r\n",
 	"M-GET / HTTP/1.1\r\nHost: a\r\n\r\n", "ICY 200 OK\r\nServer: s\r\n\r\n", "NOTIFY * HTTP/1.1\r\nHost: a\r\n\r\n",
 	"GET  HTTP/1.1\r\n\r\n", "GET\r\n\r\n", "HTTP/1.1 20x\r\n\r\n", "HTTP/1.1\r\n\r\n",
-	"GET / HTTP/1.1\r\nHost: a\r\nno colon\r\n\r\n", "GET / HTTP/1.1\r\nHost: a\r\n",
+	"GET / HTTP/1.1\r\nHost: a\r\nno colon\r\n\r\n", "GET / HTTP/1.1\r\nno colon\r\nHost: a\r\n\r\n", "GET / HTTP/1.1\r\nHost: a\r\n",
 	"HEAD / HTTP/1.1\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n",
 }
 
@@ -203,13 +249,13 @@ func FuzzSharedHead(f *testing.F) {
 }
 
 // playShared plays payloads cut into segments (sendCut) through TCP tracking and the HTTP analyzer,
-// with or without heads shared between its two views, and returns what the analyzer gives: per frame
+// with or without heads read in place (shared between its two views, or read by ParseWhole), and returns what the analyzer gives: per frame
 // its HTTP layers and diagnostics, the operations (with OnOperation set, or only the counts without),
 // the diagnostics left for earlier frames. mode 0 sets no OnOperation; 1 sets it; 2 also sets Wants (the
 // strings of errors only, made when the operation is finished, from the request's head kept until then).
 func playShared(t *testing.T, data []byte, cuts uint64, share bool, mode int) (string, int) {
-	defer func(old bool) { shareHeads = old }(shareHeads)
-	shareHeads = share
+	defer func(old bool) { headsInPlace = old }(headsInPlace)
+	headsInPlace = share
 	c := newHTTPConv(t)
 	setMode(c, mode)
 	c.reuse = make([]byte, 2048)
@@ -239,8 +285,8 @@ func setMode(c *httpConv, mode int) {
 	}
 }
 
-// checkSharedOps: the analyzer gives the same with heads shared as without, with and without a reader
-// of the operations.
+// checkSharedOps: the analyzer gives the same with heads read in place as without, with and without a
+// reader of the operations.
 func checkSharedOps(t *testing.T, data []byte, cuts uint64) (shared int) {
 	t.Helper()
 	for mode := 0; mode < 3; mode++ {
@@ -283,8 +329,9 @@ var sharedOpsCut = []struct {
 	{1, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"},
 }
 
-// TestSharedHeadOps: heads shared between the views change nothing the analyzer gives, whether a message
-// lies whole in a segment (the heads are shared) or not, with retransmissions and bodies over segments.
+// TestSharedHeadOps: heads read in place (shared between the views, or by ParseWhole) change nothing
+// the analyzer gives, whether a message lies whole in a segment (its head read in place) or not, with
+// retransmissions and bodies over segments.
 func TestSharedHeadOps(t *testing.T) {
 	shared := 0
 	for _, s := range sharedOpsSeeds {
@@ -295,8 +342,8 @@ func TestSharedHeadOps(t *testing.T) {
 	for mode := 0; mode < 3; mode++ {
 		var out [2]string
 		for i, share := range []bool{true, false} {
-			defer func(old bool) { shareHeads = old }(shareHeads)
-			shareHeads = share
+			defer func(old bool) { headsInPlace = old }(headsInPlace)
+			headsInPlace = share
 			c := newHTTPConv(t)
 			c.reuse = make([]byte, 2048)
 			setMode(c, mode)

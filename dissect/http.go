@@ -826,6 +826,58 @@ func (h *HTTPHead) Parse(msg []byte, hdr int) {
 	}
 }
 
+// ParseWhole parses the head at the start of b into h when b holds it whole in the usual form: a start
+// line first, and every line up to the blank line that ends the head ending with CRLF, so that a reader
+// that ends lines at LF finds the same end. It returns the head's length, its blank line included; h is
+// then what Parse gives for b[:n], its slices in b. It returns 0 for any other bytes (h is then
+// undefined): the head is not whole in b, or has another form, and the caller reads it another way. A
+// reader of a stream that would otherwise find the head's end and then parse it reads the lines once.
+func (h *HTTPHead) ParseWhole(b []byte) int {
+	*h = HTTPHead{ContentLength: -1}
+	clSeen, teSeen := false, false
+	// Parse's walk over the lines (the same classification, in the same order), on b whole.
+	for off := 0; off < len(b); {
+		var line []byte
+		colon := headerNameEnd(b[off:])
+		if colon > 0 {
+			if off == 0 {
+				return 0 // not a start line first
+			}
+			n, next := httpFindLineEnd(b, off+colon, false)
+			if next != off+colon+n+2 {
+				return 0 // a line that does not end with CRLF, or no end of line in b
+			}
+			line, off = b[off:off+colon+n], next
+		} else {
+			n, next := httpFindLineEnd(b, off, false)
+			if next != off+n+2 {
+				return 0
+			}
+			line = b[off : off+n]
+			if t, _, ok := httpLineType(line); ok {
+				h.Type = t
+				h.startLine(line)
+				off = next
+				continue
+			}
+			if off == 0 {
+				return 0
+			}
+			if n == 0 {
+				return next // the blank line
+			}
+			if colon = bytes.IndexByte(line, ':'); colon < 0 {
+				return 0 // Parse stops at such a line, before the blank line
+			}
+			off = next
+		}
+		if name := line[:colon]; len(name) < len(headKept) && headKept[len(name)].name != "" {
+			h.keep(name, line, colon, &clSeen, &teSeen)
+		}
+	}
+	return 0
+}
+
 // keep records a header line (its name ends at colon) if the header is the one of headKept whose name
 // has the name's length (the caller has checked there is one), the names compared after folding ASCII
 // case. clSeen and teSeen say whether a Content-Length or a Transfer-Encoding came before (Ambiguous).
