@@ -160,7 +160,7 @@ func (h *HTTPStreams) newOps() *opStream {
 			}
 			h.opData(s, dir, data)
 			if d.shared != nil {
-				// A message whose head tshark's view read is still being read: its head must
+				// A message whose head was read in place is still being read: its head must
 				// outlive data.
 				d.keepShared(&h.opHeads)
 			}

@@ -790,40 +790,12 @@ func ParseHTTPHead(msg []byte, hdr int) HTTPHead {
 // Parse is ParseHTTPHead into h (whatever h held before is overwritten): for a caller that keeps the
 // head in a larger structure, which then is not copied whole for every message.
 func (h *HTTPHead) Parse(msg []byte, hdr int) {
-	*h = HTTPHead{ContentLength: -1}
-	clSeen, teSeen := false, false
-	// The lines as httpLines.next walks them, written out here without its line structure, which
-	// costs more to fill in than a short header line costs to read.
 	b := msg[:min(hdr, len(msg))]
 	off := 0
 	if len(b) > 3 && b[0] == '\r' && b[1] == '\n' {
 		off = 2
 	}
-	for off < len(b) {
-		var line []byte
-		colon := headerNameEnd(b[off:])
-		if colon > 0 {
-			n, next := httpFindLineEnd(b, off+colon, false)
-			line, off = b[off:off+colon+n], next
-		} else {
-			n, next := httpFindLineEnd(b, off, false)
-			line, off = b[off:off+n], next
-			if t, _, ok := httpLineType(line); ok {
-				h.Type = t
-				h.startLine(line)
-				continue
-			}
-			if n == 0 {
-				return
-			}
-			if colon = bytes.IndexByte(line, ':'); colon < 0 {
-				return
-			}
-		}
-		if name := line[:colon]; len(name) < len(headKept) && headKept[len(name)].name != "" {
-			h.keep(name, line, colon, &clSeen, &teSeen)
-		}
-	}
+	h.walk(b, off, false)
 }
 
 // ParseWhole parses the head at the start of b into h when b holds it whole in the usual form: a start
@@ -832,54 +804,58 @@ func (h *HTTPHead) Parse(msg []byte, hdr int) {
 // then what Parse gives for b[:n], its slices in b. It returns 0 for any other bytes (h is then
 // undefined): the head is not whole in b, or has another form, and the caller reads it another way. A
 // reader of a stream that would otherwise find the head's end and then parse it reads the lines once.
-func (h *HTTPHead) ParseWhole(b []byte) int {
+func (h *HTTPHead) ParseWhole(b []byte) int { return h.walk(b, 0, true) }
+
+// walk reads the lines of a head from b[off:] into h, for Parse and ParseWhole. The lines as
+// httpLines.next walks them, written out here without its line structure, which costs more to fill in
+// than a short header line costs to read. With whole set it stops, returning 0, at anything but the usual
+// form (see ParseWhole), and returns the offset after the blank line.
+func (h *HTTPHead) walk(b []byte, off int, whole bool) int {
 	*h = HTTPHead{ContentLength: -1}
 	clSeen, teSeen := false, false
-	// Parse's walk over the lines (the same classification, in the same order), on b whole.
-	for off := 0; off < len(b); {
+	for off < len(b) {
 		var line []byte
 		colon := headerNameEnd(b[off:])
 		if colon > 0 {
-			if off == 0 {
-				return 0 // not a start line first
-			}
 			n, next := httpFindLineEnd(b, off+colon, false)
-			if next != off+colon+n+2 {
-				return 0 // a line that does not end with CRLF, or no end of line in b
+			if whole && (off == 0 || next != off+colon+n+2) {
+				return 0 // not a start line first; a line that does not end with CRLF, or no end of line in b
 			}
 			line, off = b[off:off+colon+n], next
 		} else {
+			start := off
 			n, next := httpFindLineEnd(b, off, false)
-			if next != off+n+2 {
+			if whole && next != off+n+2 {
 				return 0
 			}
-			line = b[off : off+n]
+			line, off = b[off:off+n], next
 			if t, _, ok := httpLineType(line); ok {
 				h.Type = t
 				h.startLine(line)
-				off = next
 				continue
 			}
-			if off == 0 {
+			if whole && start == 0 {
 				return 0
 			}
 			if n == 0 {
-				return next // the blank line
+				return off // the blank line
 			}
 			if colon = bytes.IndexByte(line, ':'); colon < 0 {
-				return 0 // Parse stops at such a line, before the blank line
+				return 0 // a line Parse stops at, before the blank line
 			}
-			off = next
 		}
-		if name := line[:colon]; len(name) < len(headKept) && headKept[len(name)].name != "" {
+		if name := line[:colon]; keptLen(name) {
 			h.keep(name, line, colon, &clSeen, &teSeen)
 		}
 	}
 	return 0
 }
 
+// keptLen reports whether one of headKept has a name of name's length (keep compares the names).
+func keptLen(name []byte) bool { return len(name) < len(headKept) && headKept[len(name)].name != "" }
+
 // keep records a header line (its name ends at colon) if the header is the one of headKept whose name
-// has the name's length (the caller has checked there is one), the names compared after folding ASCII
+// has the name's length (the caller has checked there is one: keptLen), the names compared after folding ASCII
 // case. clSeen and teSeen say whether a Content-Length or a Transfer-Encoding came before (Ambiguous).
 func (h *HTTPHead) keep(name, line []byte, colon int, clSeen, teSeen *bool) {
 	k := headKept[len(name)]
@@ -921,9 +897,9 @@ func (h *HTTPHead) keep(name, line []byte, colon int, clSeen, teSeen *bool) {
 }
 
 // Rebase moves h's slices, which lie in from (the head h was read from, from its first byte), to the
-// same offsets in to, a copy of those bytes: a head Parse gave for from is then what it gives for to. A caller that keeps the
-// head after the bytes it was read from are gone (package analysis copies a head that tshark's view read
-// from a segment) moves it so.
+// same offsets in to, a copy of those bytes: a head Parse gave for from is then what it gives for to. A
+// caller that keeps the head after the bytes it was read from are gone (package analysis copies a head
+// that tshark's view read from a segment) moves it so.
 func (h *HTTPHead) Rebase(from, to []byte) {
 	h.Method, h.URI, h.Version = rebase(h.Method, from, to), rebase(h.URI, from, to), rebase(h.Version, from, to)
 	h.Phrase, h.Host, h.Server = rebase(h.Phrase, from, to), rebase(h.Host, from, to), rebase(h.Server, from, to)

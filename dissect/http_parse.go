@@ -572,7 +572,7 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 				}
 				if canon {
 					canon = next == off+co+n+2
-					if len(name) < len(headKept) && headKept[len(name)].name != "" {
+					if keptLen(name) {
 						hd.keep(name, line, co, &clSeen, &teSeen)
 					}
 				}
@@ -640,7 +640,7 @@ func dissectHTTP(st *HTTPConvState, b []byte, have, off, reported int, endOfStre
 		if httpValidName(name) {
 			httpFraming(name, httpHeaderValue(line, colon), &clValid, &cl, &te, &chunked, &upgrade)
 		}
-		if canon && len(name) < len(headKept) && headKept[len(name)].name != "" {
+		if canon && keptLen(name) {
 			hd.keep(name, line, colon, &clSeen, &teSeen)
 		}
 		off = next
