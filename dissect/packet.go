@@ -186,6 +186,9 @@ const packetPad = 40
 // layer dropped after it was added leaves its bit set). It reads one word, not the layers.
 func (p *Packet) MayHave(pr Proto) bool { return p.protos&(1<<pr) != 0 }
 
+// NumTCP returns the number of TCP headers of the frame that have conversation data in TCP (TCP[:NumTCP]).
+func (p *Packet) NumTCP() int { return int(p.nTCP) }
+
 // IsMalformed reports whether a layer of the frame was malformed (Bad is set): it reads the rare bits,
 // on a cache line every frame touches, not Bad.
 func (p *Packet) IsMalformed() bool { return p.rare&rareBad != 0 }

@@ -46,6 +46,9 @@ type Options struct {
 	// quiet (analysis.Conversation.Quiet: nothing diagnose would report) without reading their records
 	// back; QuietTCP then says how many it passed over. For diagnose, on a trace of many short connections.
 	SkipQuietTCP bool
+	// NoConversations says the caller reads no conversations (Conversations, EachConversation, QuietTCP):
+	// TCP tracking may then be split between the pipeline's two goroutines (split.go). For list.
+	NoConversations bool
 }
 
 // Trace is an open trace being read frame by frame.
@@ -76,6 +79,10 @@ type Trace struct {
 	// skip is the number of frames Next passes over (analysed, not handed out): those the lanes handed
 	// out before the trace was read again (fallBack).
 	skip int
+	// split is the state of TCP tracking split between the pipeline's goroutines (split.go), or nil;
+	// noSplit: it is not to be (the trace is read again because a frame could not be split).
+	split   *tcpSplit
+	noSplit bool
 	// stopAhead stops the goroutine that reads the file ahead (capture.Reader.ReadAhead), if it runs (a
 	// compressed file; otherwise the pipeline or the dealer reads it: ReadInline).
 	stopAhead func()
@@ -194,6 +201,9 @@ func (t *Trace) Close() error {
 	}
 	t.stopAhead()
 	t.tcp.Close()
+	if t.split != nil {
+		t.split.late.Close()
+	}
 	return t.file.Close()
 }
 
@@ -233,6 +243,9 @@ func (t *Trace) next() (*dissect.Packet, error) {
 		}
 	}
 	p := &t.cur.pkts[t.i]
+	if t.split != nil {
+		t.split.caller(t.cur, t.i)
+	}
 	t.i++
 	if t.Frames == 0 {
 		t.Start = p.TimeNS
@@ -258,6 +271,14 @@ func (t *Trace) fetch() bool {
 			if b.err != nil {
 				// The last batch: the producer has returned, nothing waits for it.
 				batches.Put(b)
+				if b.err == errSplitMixed {
+					// The next frame cannot be split: read the trace again through one tracker.
+					t.fallBack()
+					if t.err != nil {
+						return false
+					}
+					return t.fetch()
+				}
 				t.setErr(b.err)
 				return false
 			}
@@ -314,10 +335,19 @@ func (t *Trace) analyzeEarly(p *dissect.Packet, pre *analysis.TCPSeg) {
 	}
 }
 
+// mayReadConversations panics for a trace opened with Options.NoConversations, whose TCP conversations
+// may be split between two trackers (split.go).
+func (t *Trace) mayReadConversations() {
+	if t.opts.NoConversations {
+		panic("engine: conversations read from a trace opened with Options.NoConversations")
+	}
+}
+
 // Conversations returns the TCP conversations, then the UDP ones, seen so far (all of them once the trace
 // has been read to the end). Call it before the first Next or after Next has returned an error: the
 // reading goroutine may track conversations ahead of Next.
 func (t *Trace) Conversations() []analysis.Conversation {
+	t.mayReadConversations()
 	if t.ln != nil {
 		var out []analysis.Conversation
 		for c := range t.ln.conversations(nil) {
@@ -336,6 +366,7 @@ func (t *Trace) Conversations() []analysis.Conversation {
 // work share the cores. With Options.SkipQuietTCP it passes over the quiet TCP conversations that were
 // evicted (see QuietTCP).
 func (t *Trace) EachConversation() iter.Seq[analysis.Conversation] {
+	t.mayReadConversations()
 	if t.ln != nil {
 		var quiet *int
 		if t.opts.SkipQuietTCP {

@@ -504,7 +504,8 @@ func (t *Trace) endLanes(err error) {
 	t.setErr(err)
 }
 
-// fallBack opens the trace again, to be read through the pipeline from the start: the frames handed out
+// fallBack opens the trace again, to be read through the pipeline from the start, with one TCP tracker
+// (after lanes, or split tracking, split.go, that met a frame it could not split): the frames handed out
 // so far are passed over (Trace.skip), and the HTTP operations they finished are not handed on again.
 func (t *Trace) fallBack() {
 	skip, slow := t.Frames, t.http.Slow
@@ -517,6 +518,7 @@ func (t *Trace) fallBack() {
 	*t = *nt
 	t.http.Slow = slow
 	t.triedLanes = true
+	t.noSplit = true
 	t.skip = skip
 }
 

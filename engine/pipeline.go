@@ -43,6 +43,7 @@ type batch struct {
 	reasm [batchFrames][]byte // each packet's copy of its reassembled IP payload, reused
 	// events holds each packet's copy of its frame's ETW metadata (the reader reuses its own).
 	events [batchFrames]capture.EventInfo
+	split  splitBatch // split tracking's notes (split.go)
 	n      int
 	frameStore
 	err error // the reader's error after the n frames (io.EOF at the end), or nil
@@ -110,6 +111,9 @@ func (t *Trace) startPipeline() {
 		done: make(chan struct{}),
 	}
 	t.pl = pl
+	if t.canSplit() {
+		t.startSplit()
+	}
 	t.file.Reader.ReadInline() // no goroutine of its own (see above); a compressed file keeps it
 	go t.produce(pl)
 }
@@ -205,7 +209,14 @@ func (t *Trace) produce(pl *pipeline) {
 				t.file.Reader.ReadInlineOff()
 			}
 		}
-		if t.early {
+		if sp := t.split; sp != nil {
+			for i := 0; i < b.n; i++ {
+				if !sp.early(t, b, i) {
+					b.n, b.err = i, errSplitMixed // the producer stops; the trace is read again
+					break
+				}
+			}
+		} else if t.early {
 			for i := 0; i < b.n; i++ {
 				t.analyzeEarly(&b.pkts[i], &b.tcp[i])
 			}

@@ -95,7 +95,7 @@ func runList(g *globals, o *listOpts, path string) error {
 	if err != nil {
 		return err
 	}
-	t, err := openTraceOpts(path, engine.Options{TwoPass: o.twoPass, AllEvents: o.events, NoHTTPOperations: true})
+	t, err := openTraceOpts(path, engine.Options{TwoPass: o.twoPass, AllEvents: o.events, NoHTTPOperations: true, NoConversations: true})
 	if err != nil {
 		return err
 	}
