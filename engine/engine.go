@@ -82,6 +82,7 @@ type Trace struct {
 	// split is the state of TCP tracking split between the pipeline's goroutines (split.go), or nil;
 	// noSplit: it is not to be (the trace is read again because a frame could not be split).
 	split   *tcpSplit
+	warmed  int // the sum of the values batch.warm read (kept so that the reads are made)
 	noSplit bool
 	// stopAhead stops the goroutine that reads the file ahead (capture.Reader.ReadAhead), if it runs (a
 	// compressed file; otherwise the pipeline or the dealer reads it: ReadInline).
@@ -285,6 +286,7 @@ func (t *Trace) fetch() bool {
 			t.pl.free <- b // never blocks: the channel holds every batch there is
 		}
 		t.cur, t.i = <-t.pl.full, 0
+		t.warmed += t.cur.warm()
 		if t.cur.n > 0 {
 			return true
 		}

@@ -186,6 +186,7 @@ func (t *Trace) produce(pl *pipeline) {
 			}
 		}
 		b.n, b.err, b.arena = 0, nil, b.arena[:0]
+		b.claim()
 		for b.n < batchFrames {
 			if ok, err := b.next(t.file, &fr, &pending, b.n > 0); !ok {
 				b.err = err
@@ -232,6 +233,25 @@ func (t *Trace) produce(pl *pipeline) {
 			return
 		}
 	}
+}
+
+// claim has this core write the lines of the batch's packets that decoding writes first, all at once
+// (dissect.Packet.Claim): the consumer on the other core used them last.
+func (b *batch) claim() {
+	for i := range b.pkts {
+		b.pkts[i].Claim()
+		b.tcp[i].Claim()
+	}
+}
+
+// warm has this core read the lines of the batch's packets that the analyzers read first, all at once
+// (dissect.Packet.Warm): the producer on the other core wrote them. It returns the sum Warm returns.
+func (b *batch) warm() int {
+	x := 0
+	for i := range b.n {
+		x += b.pkts[i].Warm()
+	}
+	return x
 }
 
 // next reads the next frame into fr, unless fr holds one already (pending), and keeps its bytes (hold or
