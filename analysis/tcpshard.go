@@ -45,6 +45,6 @@ func TrackedPorts(p *dissect.Packet, yield func(sp, dp uint16) bool) {
 	}
 }
 
-// Claim writes a word on each cache line of s (one TCPSeg spans two) and changes nothing Prepare does not
-// set again: see dissect.Packet.Claim.
-func (s *TCPSeg) Claim() { s.layer, s.sacked = 0, 0 }
+// Claim writes a word on each cache line of s (fields less than 64 bytes apart: a TCPSeg of 120 bytes
+// spans two or three lines) and changes nothing Prepare does not set again: see dissect.Packet.Claim.
+func (s *TCPSeg) Claim() { s.layer, s.side, s.sacked, s.wscale = 0, 0, 0, nil }

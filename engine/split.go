@@ -27,7 +27,7 @@ import (
 //     out (fallBack).
 
 // splitShare is how many of 256 port-pair classes the caller's tracker takes.
-const splitShare = 128
+const splitShare = 64
 
 // splitOff turns split tracking off, and splitMixedAt (a frame number) makes a frame one that cannot be
 // split: tests compare split tracking with one tracker, and its fallback.
