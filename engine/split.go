@@ -26,7 +26,10 @@ import (
 //     stops before it and the trace is read again through one tracker, passing over the frames handed
 //     out (fallBack).
 
-// splitShare is how many of 256 port-pair classes the caller's tracker takes.
+// splitShare is how many of 256 port-pair classes the caller's tracker takes: a quarter. With half, the
+// caller became the slower stage once the packets' lines were claimed and warmed (Packet.Claim): list -f
+// took 1.103 of the wall time of a build that split nothing, against 0.958–0.979 with a quarter
+// (BENCHMARKS.md).
 const splitShare = 64
 
 // splitOff turns split tracking off, and splitMixedAt (a frame number) makes a frame one that cannot be
