@@ -358,7 +358,7 @@ func (p *Packet) KeepReassembled(buf []byte) []byte {
 // the first layers, TCP[0]) and changes nothing DecodeTo does not set again. The engine claims a batch of
 // packets before it decodes frames into them: the lines were last used on another core (the analysis
 // stage), and written in one burst their transfers overlap, where decoding frame after frame waited for
-// each in turn (list -f on the small-packet benchmark capture: 0.86–0.91 of the wall time, BENCHMARKS.md).
+// each in turn (list -f on the small-packet benchmark capture: 0.86–0.92 of the wall time, BENCHMARKS.md).
 func (p *Packet) Claim() {
 	p.Num = 0
 	p.N = 0

@@ -153,7 +153,16 @@ var lanesOff = false
 // canRunLanes says whether the trace can be read in lanes: nothing read yet, a capture file (so that it
 // can be read again, see fallBack), no list of HTTP operations kept, no second pass, and two cores.
 func (t *Trace) canRunLanes() bool {
-	if lanesOff || t.pl != nil || t.Frames != 0 || t.err != nil || !t.noHTTP && !t.opts.NoHTTPOperations || t.late != nil || t.opts.AllEvents || t.path == "-" || runtime.GOMAXPROCS(0) < laneCount {
+	if lanesOff || t.pl != nil || t.Frames != 0 || t.err != nil || !t.noHTTP && !t.opts.NoHTTPOperations || t.late != nil || t.opts.AllEvents || runtime.GOMAXPROCS(0) < laneCount {
+		return false
+	}
+	return t.canReadAgain()
+}
+
+// canReadAgain says whether fallBack can open the trace again and read it from the start: a regular
+// pcap or pcapng file, not standard input.
+func (t *Trace) canReadAgain() bool {
+	if t.path == "-" {
 		return false
 	}
 	if f := t.file.Reader.Format(); f != capture.FormatPcap && f != capture.FormatPcapNG {
@@ -547,8 +556,12 @@ func laneOf(a, b uint16) uint8 {
 	if dnsPort(a) || dnsPort(b) {
 		return 0
 	}
-	return uint8((uint32(a^b) * 0x9e3779b1) >> 31)
+	return uint8(portPairHash(a, b) >> 31)
 }
+
+// portPairHash mixes the ports of a TCP or UDP segment, the same either way round, for the choice of a lane
+// (laneOf) or of a tracker (splitOf): take its top bits.
+func portPairHash(a, b uint16) uint32 { return uint32(a^b) * 0x9e3779b1 }
 
 // dnsPort says whether the decoder takes a UDP or TCP port for DNS (dissect/dns.go).
 func dnsPort(p uint16) bool { return p == 53 || p == 5353 || p == 5355 }

@@ -2,11 +2,9 @@ package engine
 
 import (
 	"errors"
-	"os"
 	"runtime"
 
 	"github.com/wirelens/wirelens/analysis"
-	"github.com/wirelens/wirelens/capture"
 	"github.com/wirelens/wirelens/dissect"
 )
 
@@ -14,7 +12,7 @@ import (
 // reads, decodes and tracks while the caller's goroutine runs HTTP, DNS and the command, and the producer
 // is the slower of the two: on the small-packet benchmark capture, list -f's producer ran 0.55 s and the
 // caller 0.27 s (bench/tracestat; once the packets' lines were claimed, Packet.Claim, the two were closer
-// and splitting gained 2–4 % of the wall time for 7 % more CPU). For a command that reads no conversations at the end
+// and splitting gained 2–4 % of the wall time for 7–8 % more CPU). For a command that reads no conversations at the end
 // (Options.NoConversations: list), the TCP connections are therefore split between two trackers by their
 // ports: the producer's tracks those of some port pairs, a second one (analysis.TCPStreams.Twin) on the
 // caller's goroutine the others, right before the rest of the analysis. A connection's frames all go to
@@ -61,7 +59,7 @@ type splitBatch struct {
 
 // splitOf is the tracker of a TCP segment between ports a and b (either way round).
 func splitOf(a, b uint16) uint8 {
-	if (uint32(a^b)*0x9e3779b1)>>24 < splitShare {
+	if portPairHash(a, b)>>24 < splitShare {
 		return 1
 	}
 	return 0
@@ -71,14 +69,10 @@ func splitOf(a, b uint16) uint8 {
 // conversations or the first pass's findings, and the file can be read again (fallBack) — a regular
 // pcap or pcapng file — on two cores.
 func (t *Trace) canSplit() bool {
-	if splitOff || !t.opts.NoConversations || t.opts.TwoPass || t.noSplit || !t.early || t.late != nil || t.path == "-" || runtime.GOMAXPROCS(0) < 2 {
+	if splitOff || !t.opts.NoConversations || t.opts.TwoPass || t.noSplit || !t.early || t.late != nil || runtime.GOMAXPROCS(0) < 2 {
 		return false
 	}
-	if f := t.file.Reader.Format(); f != capture.FormatPcap && f != capture.FormatPcapNG {
-		return false
-	}
-	st, err := os.Stat(t.path)
-	return err == nil && st.Mode().IsRegular()
+	return t.canReadAgain()
 }
 
 // startSplit gives the trace a second tracker for the caller's goroutine.
