@@ -441,21 +441,29 @@ func (t *TCPStreams) retire(c *tcpConv) bool {
 
 // tomb is what stays in memory of an evicted conversation: its stream, and what a SYN reusing its
 // endpoints needs (newStreamOnSYN: each side's base sequence number), so that port reuse, the common
-// case on a busy client, opens the new stream without reading the record back from the store. check is
-// a second hash of the endpoints: a SYN whose endpoints share the first hash with another conversation's
-// is not taken for a reuse of it.
+// case on a busy client, opens the new stream without reading the record back from the store. check
+// holds a second hash of the endpoints (its top 30 bits: a SYN whose endpoints share the first hash with
+// another conversation's is not taken for a reuse of it) and, in its low 2 bits, whether each side's base
+// is set: 16 bytes, where two bools of their own made the map's slots 32 bytes instead of 24.
 type tomb struct {
-	stream  uint32
-	check   uint32
-	base    [2]uint32
-	baseSet [2]bool
+	stream uint32
+	check  uint32
+	base   [2]uint32
+}
+
+// tombCheck is the check of a tomb for endpoints k, its base-set bits clear.
+func (t *TCPStreams) tombCheck(k convKey) uint32 {
+	return uint32(maphash.Comparable(t.seed2, k)) &^ 3
 }
 
 func (t *TCPStreams) tombOf(c *tcpConv) tomb {
-	return tomb{
-		stream: c.stream, check: uint32(maphash.Comparable(t.seed2, c.rec.key)),
-		base: [2]uint32{c.dirs[0].base, c.dirs[1].base}, baseSet: [2]bool{c.dirs[0].baseSet, c.dirs[1].baseSet},
+	check := t.tombCheck(c.rec.key)
+	for i := range c.dirs {
+		if c.dirs[i].baseSet {
+			check |= 1 << i
+		}
 	}
+	return tomb{stream: c.stream, check: check, base: [2]uint32{c.dirs[0].base, c.dirs[1].base}}
 }
 
 // reusedTomb reports whether a SYN on the endpoints k (whose hash is h) of an evicted conversation opens a new stream
@@ -463,7 +471,7 @@ func (t *TCPStreams) tombOf(c *tcpConv) tomb {
 // record stays in the store as it is. When it returns false, revive decides.
 func (t *TCPStreams) reusedTomb(h uint64, k convKey, side int, seq uint32) bool {
 	tb, ok := t.tombs[h]
-	if !ok || tb.check != uint32(maphash.Comparable(t.seed2, k)) || !tb.baseSet[side] || tb.base[side] == seq {
+	if !ok || tb.check&^3 != t.tombCheck(k) || tb.check&(1<<side) == 0 || tb.base[side] == seq {
 		return false
 	}
 	delete(t.tombs, h)

@@ -7,14 +7,26 @@ package analysis
 type streamIndex struct {
 	pages []*streamPage
 	n     int
+	// rest holds the live conversations of the pages that dropped their array (streamPage.conv).
+	rest map[uint32]*tcpConv
 }
 
-// streamPageLen is the number of streams in a page (48 KiB).
+// streamPageLen is the number of streams in a page (16 KiB, and 32 KiB more while it holds its array).
 const streamPageLen = 4096
 
+// pageKeepLive is the most live conversations a full page moves to streamIndex.rest when it drops its
+// array: the conversations that never close (a SYN never answered, a connection whose FIN was not
+// captured) or last long would otherwise keep the array of nearly every page.
+const pageKeepLive = streamPageLen / 64
+
 type streamPage struct {
-	conv [streamPageLen]*tcpConv // nil once evicted
-	off  [streamPageLen]uint32   // where an evicted record is in the store (doneStore.add)
+	// conv holds the live conversations. A full page whose live conversations are down to pageKeepLive
+	// moves them to streamIndex.rest and drops it, so that what stays of each evicted stream is its off
+	// and its quiet bit (4 bytes), not a nil pointer as well (8 more: 1.3 MB on a trace of 170,000
+	// connections).
+	conv *[streamPageLen]*tcpConv
+	live int                   // live conversations in the page
+	off  [streamPageLen]uint32 // where an evicted record is in the store (doneStore.add)
 	// quiet marks the evicted conversations that TCPStreams.SkipQuiet's test found quiet, a bit each.
 	quiet [streamPageLen / 64]uint64
 }
@@ -25,20 +37,67 @@ func (x *streamIndex) len() int { return x.n }
 // add gives c the next stream number's entry (the caller numbers it: c.stream == x.len()).
 func (x *streamIndex) add(c *tcpConv) {
 	if x.n%streamPageLen == 0 {
-		x.pages = append(x.pages, new(streamPage))
+		x.pages = append(x.pages, &streamPage{conv: new([streamPageLen]*tcpConv)})
 	}
-	x.pages[x.n/streamPageLen].conv[x.n%streamPageLen] = c
+	p := x.pages[x.n/streamPageLen]
+	p.conv[x.n%streamPageLen] = c
+	p.live++
 	x.n++
 }
 
 // conv returns stream s's live conversation, or nil once it is evicted.
 func (x *streamIndex) conv(s uint32) *tcpConv {
-	return x.pages[s/streamPageLen].conv[s%streamPageLen]
+	p := x.pages[s/streamPageLen]
+	if p.conv == nil {
+		if p.live == 0 {
+			return nil
+		}
+		return x.rest[s]
+	}
+	return p.conv[s%streamPageLen]
 }
 
 // setConv makes c stream s's live conversation (nil: evicted).
 func (x *streamIndex) setConv(s uint32, c *tcpConv) {
-	x.pages[s/streamPageLen].conv[s%streamPageLen] = c
+	pi := s / streamPageLen
+	p := x.pages[pi]
+	var old *tcpConv
+	if p.conv != nil {
+		old, p.conv[s%streamPageLen] = p.conv[s%streamPageLen], c
+	} else {
+		old = x.rest[s]
+		if c == nil {
+			delete(x.rest, s)
+		} else {
+			if x.rest == nil {
+				x.rest = make(map[uint32]*tcpConv)
+			}
+			x.rest[s] = c
+		}
+	}
+	switch {
+	case old == nil && c != nil:
+		p.live++
+	case old != nil && c == nil:
+		p.live--
+	}
+	if p.conv != nil && p.live <= pageKeepLive && int(pi+1)*streamPageLen <= x.n {
+		x.dropArray(pi)
+	}
+}
+
+// dropArray moves the live conversations of full page pi to rest and drops its array.
+func (x *streamIndex) dropArray(pi uint32) {
+	p := x.pages[pi]
+	for i, c := range p.conv {
+		if c != nil {
+			if x.rest == nil {
+				x.rest = make(map[uint32]*tcpConv)
+			}
+			x.rest[pi*streamPageLen+uint32(i)] = c
+		}
+	}
+	p.conv = nil
 }
 
 // off returns where stream s's record is in the store.
