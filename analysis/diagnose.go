@@ -83,6 +83,22 @@ func Diagnose(convs []Conversation, facts TraceFacts) Diagnosis {
 // conversations themselves, so its memory follows what the report says, not the number of connections.
 func DiagnoseEach(convs iter.Seq[Conversation], facts TraceFacts) Diagnosis {
 	var out []Finding
+	summary := DiagnoseStream(convs, facts, func(f Finding) { out = append(out, f) })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].rank < out[j].rank })
+	return Diagnosis{Summary: summary, Findings: out}
+}
+
+// DiagnoseStream is DiagnoseEach without the findings kept: it hands each to emit as it is made, and
+// returns the summary. The findings in the order emit got them, sorted stably by Rank, are DiagnoseEach's.
+// What it keeps is the groups of failed connection attempts: diagnose writes each finding out at once
+// (worst first: a spool per rank), so that its memory does not grow with the resets and losses of a
+// long trace, some 400 bytes each.
+func DiagnoseStream(convs iter.Seq[Conversation], facts TraceFacts, emit func(Finding)) string {
+	n := 0
+	add := func(f Finding) {
+		n++
+		emit(f)
+	}
 	type key struct {
 		server string
 		kind   string
@@ -109,11 +125,11 @@ func DiagnoseEach(convs iter.Seq[Conversation], facts TraceFacts) Diagnosis {
 		}
 		clean := true
 		if resetMidway(&c) {
-			out = append(out, resetFinding(c))
+			add(resetFinding(c))
 			clean = false
 		}
 		if f, ok := lossFinding(c); ok {
-			out = append(out, f)
+			add(f)
 			clean = false
 		}
 		if clean {
@@ -121,37 +137,41 @@ func DiagnoseEach(convs iter.Seq[Conversation], facts TraceFacts) Diagnosis {
 		}
 	}
 	if facts.QuietTCP != nil {
-		n := facts.QuietTCP()
-		tcpCount += n
-		okCount += n
+		q := facts.QuietTCP()
+		tcpCount += q
+		okCount += q
 	}
 	for _, k := range order {
-		out = append(out, failedFinding(k.kind, groups[k]))
+		add(failedFinding(k.kind, groups[k]))
 	}
-	if n := len(facts.Malformed); n > 0 {
-		out = append(out, Finding{
+	if m := len(facts.Malformed); m > 0 {
+		add(Finding{
 			Severity: "error", Category: "malformed", rank: 2,
-			Title:  fmt.Sprintf("%d malformed frame%s", n, plural(n)),
+			Title:  fmt.Sprintf("%d malformed frame%s", m, plural(m)),
 			Detail: "decoding stopped inside these frames: a header was cut short or inconsistent (frames " + frameList(facts.Malformed) + ")",
 			Frames: first(facts.Malformed), Filter: "_ws.malformed",
 		})
 	}
 	if facts.DNS != nil {
-		out = append(out, dnsFindings(facts.DNS)...)
+		for _, f := range dnsFindings(facts.DNS) {
+			add(f)
+		}
 	}
 	if facts.HTTP != nil {
-		out = append(out, httpFindings(facts.HTTP)...)
+		for _, f := range httpFindings(facts.HTTP) {
+			add(f)
+		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].rank < out[j].rank })
-	d := Diagnosis{Findings: out}
-	if len(out) == 0 {
-		d.Summary = fmt.Sprintf("No problems found: %d frame%s, %d TCP connection%s, %d UDP conversation%s.", facts.Frames, plural(facts.Frames), tcpCount, plural(tcpCount), udpCount, plural(udpCount))
-	} else {
-		d.Summary = fmt.Sprintf("%d finding%s in %d frame%s: %d TCP connection%s (%d without problems), %d UDP conversation%s.",
-			len(out), plural(len(out)), facts.Frames, plural(facts.Frames), tcpCount, plural(tcpCount), okCount, udpCount, plural(udpCount))
+	if n == 0 {
+		return fmt.Sprintf("No problems found: %d frame%s, %d TCP connection%s, %d UDP conversation%s.", facts.Frames, plural(facts.Frames), tcpCount, plural(tcpCount), udpCount, plural(udpCount))
 	}
-	return d
+	return fmt.Sprintf("%d finding%s in %d frame%s: %d TCP connection%s (%d without problems), %d UDP conversation%s.",
+		n, plural(n), facts.Frames, plural(facts.Frames), tcpCount, plural(tcpCount), okCount, udpCount, plural(udpCount))
 }
+
+// Rank is where a finding goes in a diagnosis: lower first (failed connection attempts 0, then resets
+// and the worst HTTP and DNS errors, malformed frames, losses and warnings, notes).
+func (f *Finding) Rank() int { return f.rank }
 
 // failedKind says whether TCP conversation c was a failed connection attempt: "refused" (the server
 // answered the SYN with a RST), "unanswered" (SYNs and no reply at all), or "" (neither).

@@ -2,8 +2,11 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"iter"
 
 	"github.com/spf13/cobra"
 	"github.com/wirelens/wirelens/analysis"
@@ -64,33 +67,16 @@ func diagnoseCmd(g *globals) *cobra.Command {
 			facts := analysis.TraceFacts{HTTP: report, Frames: t.Frames, Malformed: malformed, QuietTCP: t.QuietTCP}
 			report.CutShort = t.HTTP().CutShort
 			facts.DNS = t.DNS().Report(func(tcp bool, s uint32) bool { return sel.all || tcp && sel.tcp[s] || !tcp && sel.udp[s] })
-			d := analysis.DiagnoseEach(func(yield func(analysis.Conversation) bool) {
+			w := bufio.NewWriter(g.stdout)
+			convs := func(yield func(analysis.Conversation) bool) {
 				for c := range t.EachConversation() {
 					if sel.keeps(c) && !yield(c) {
 						return
 					}
 				}
-			}, facts)
-			w := bufio.NewWriter(g.stdout)
-			switch f {
-			case fmtJSON:
-				b, _ := json.MarshalIndent(d, "", "  ")
-				w.Write(b)
-				w.WriteString("\n")
-			case fmtCSV:
-				rows := newRowWriter(w, fmtCSV, []column{{name: "severity"}, {name: "category"}, {name: "title"}, {name: "detail"}, {name: "filter"}})
-				for _, x := range d.Findings {
-					rows.row([][]byte{[]byte(x.Severity), []byte(x.Category), []byte(x.Title), []byte(x.Detail), []byte(x.Filter)})
-				}
-				rows.close()
-			default:
-				fmt.Fprintln(w, d.Summary)
-				for _, x := range d.Findings {
-					fmt.Fprintf(w, "\n[%s] %s\n    %s\n", x.Severity, x.Title, x.Detail)
-					if x.Filter != "" {
-						fmt.Fprintf(w, "    wirelens list %s -f %q\n", path, x.Filter)
-					}
-				}
+			}
+			if err := writeDiagnosis(w, f, path, convs, facts); err != nil {
+				return &exitError{ExitError, err}
 			}
 			if err := w.Flush(); err != nil {
 				return &exitError{ExitError, err}
@@ -102,4 +88,115 @@ func diagnoseCmd(g *globals) *cobra.Command {
 	c.Flags().StringVarP(&filterText, "filter", "f", "", "display filter: diagnose only the conversations (and malformed frames) it selects")
 	c.Flags().Float64Var(&slow, "slow", 1, "HTTP response time in seconds above which a response counts as slow")
 	return c
+}
+
+// writeDiagnosis diagnoses convs and facts (analysis.DiagnoseStream) and writes the report to w in format
+// f: the same bytes as the whole analysis.Diagnosis written out, but each finding is written as it is made,
+// into the spool of its rank, and the spools are copied out worst first once the summary is known.
+func writeDiagnosis(w *bufio.Writer, f format, path string, convs iter.Seq[analysis.Conversation], facts analysis.TraceFacts) error {
+	var spools []spool
+	defer func() {
+		for i := range spools {
+			spools[i].close()
+		}
+	}()
+	var fw findingWriter
+	fw.init(f, path)
+	summary := analysis.DiagnoseStream(convs, facts, func(x analysis.Finding) {
+		r := x.Rank()
+		for len(spools) <= r {
+			spools = append(spools, spool{})
+		}
+		fw.write(&spools[r], &x)
+	})
+	fw.head(w, summary)
+	skip := 0
+	if f == fmtJSON {
+		skip = 1 // the first finding's comma
+	}
+	for i := range spools {
+		if len(spools[i].mem) == 0 {
+			continue
+		}
+		if err := spools[i].copyTo(w, skip); err != nil {
+			return err
+		}
+		skip = 0
+	}
+	fw.tail(w)
+	return nil
+}
+
+// findingWriter writes diagnose's report in a format: the head (the summary, or a header row), the
+// findings one at a time, and the tail, byte for byte what writing the whole analysis.Diagnosis would.
+type findingWriter struct {
+	f    format
+	path string
+	n    int          // findings written
+	buf  bytes.Buffer // a CSV row
+	csv  *csv.Writer
+}
+
+func (fw *findingWriter) init(f format, path string) {
+	fw.f, fw.path = f, path
+	fw.csv = csv.NewWriter(&fw.buf)
+}
+
+// diagnoseColumns are the columns of diagnose's CSV output.
+var diagnoseColumns = []string{"severity", "category", "title", "detail", "filter"}
+
+// head writes what comes before the findings.
+func (fw *findingWriter) head(w *bufio.Writer, summary string) {
+	switch fw.f {
+	case fmtJSON:
+		b, _ := json.Marshal(summary)
+		w.WriteString("{\n  \"summary\": ")
+		w.Write(b)
+		w.WriteString(",\n  \"findings\": ")
+		if fw.n == 0 {
+			w.WriteString("null")
+		} else {
+			w.WriteString("[")
+		}
+	case fmtCSV:
+		fw.csv.Write(diagnoseColumns)
+		fw.csv.Flush()
+		w.Write(fw.buf.Bytes())
+		fw.buf.Reset()
+	default:
+		fmt.Fprintln(w, summary)
+	}
+}
+
+// write writes finding x into sp. In JSON every finding starts with a comma, which is dropped from the
+// first when the spools are copied out: the findings are written in the order they are made, not the
+// report's.
+func (fw *findingWriter) write(sp *spool, x *analysis.Finding) {
+	fw.n++
+	switch fw.f {
+	case fmtJSON:
+		b, _ := json.MarshalIndent(x, "    ", "  ")
+		sp.Write([]byte(",\n    "))
+		sp.Write(b)
+	case fmtCSV:
+		fw.csv.Write([]string{x.Severity, x.Category, x.Title, x.Detail, x.Filter})
+		fw.csv.Flush()
+		sp.Write(fw.buf.Bytes())
+		fw.buf.Reset()
+	default:
+		fmt.Fprintf(sp, "\n[%s] %s\n    %s\n", x.Severity, x.Title, x.Detail)
+		if x.Filter != "" {
+			fmt.Fprintf(sp, "    wirelens list %s -f %q\n", fw.path, x.Filter)
+		}
+	}
+}
+
+// tail writes what comes after the findings.
+func (fw *findingWriter) tail(w *bufio.Writer) {
+	if fw.f == fmtJSON {
+		if fw.n > 0 {
+			w.WriteString("\n  ]")
+		}
+		w.WriteString("\n}\n")
+	}
 }
