@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"strconv"
 
 	"github.com/spf13/cobra"
 	"github.com/wirelens/wirelens/analysis"
@@ -102,12 +103,12 @@ func writeDiagnosis(w *bufio.Writer, f format, path string, convs iter.Seq[analy
 	}()
 	var fw findingWriter
 	fw.init(f, path)
-	summary := analysis.DiagnoseStream(convs, facts, func(x analysis.Finding) {
+	summary := analysis.DiagnoseStream(convs, facts, func(x *analysis.Finding) {
 		r := x.Rank()
 		for len(spools) <= r {
 			spools = append(spools, spool{})
 		}
-		fw.write(&spools[r], &x)
+		fw.write(&spools[r], x)
 	})
 	fw.head(w, summary)
 	skip := 0
@@ -129,17 +130,23 @@ func writeDiagnosis(w *bufio.Writer, f format, path string, convs iter.Seq[analy
 
 // findingWriter writes diagnose's report in a format: the head (the summary, or a header row), the
 // findings one at a time, and the tail, byte for byte what writing the whole analysis.Diagnosis would.
+// It writes a finding without garbage (its buffers are reused), but in JSON.
 type findingWriter struct {
-	f    format
-	path string
-	n    int          // findings written
-	buf  bytes.Buffer // a CSV row
-	csv  *csv.Writer
+	f     format
+	path  string
+	n     int          // findings written
+	line  []byte       // a finding in table format
+	buf   bytes.Buffer // a CSV row, or a finding in JSON
+	csv   *csv.Writer
+	cells [5]string
+	json  *json.Encoder
 }
 
 func (fw *findingWriter) init(f format, path string) {
 	fw.f, fw.path = f, path
 	fw.csv = csv.NewWriter(&fw.buf)
+	fw.json = json.NewEncoder(&fw.buf)
+	fw.json.SetIndent("    ", "  ") // as json.MarshalIndent of the Diagnosis indents its findings
 }
 
 // diagnoseColumns are the columns of diagnose's CSV output.
@@ -175,19 +182,27 @@ func (fw *findingWriter) write(sp *spool, x *analysis.Finding) {
 	fw.n++
 	switch fw.f {
 	case fmtJSON:
-		b, _ := json.MarshalIndent(x, "    ", "  ")
-		sp.Write([]byte(",\n    "))
-		sp.Write(b)
+		fw.buf.WriteString(",\n    ")
+		fw.json.Encode(x)
+		sp.Write(fw.buf.Bytes()[:fw.buf.Len()-1]) // less the newline Encode ends with
+		fw.buf.Reset()
 	case fmtCSV:
-		fw.csv.Write([]string{x.Severity, x.Category, x.Title, x.Detail, x.Filter})
+		fw.cells = [5]string{x.Severity, x.Category, x.Title, x.Detail, x.Filter}
+		fw.csv.Write(fw.cells[:])
 		fw.csv.Flush()
 		sp.Write(fw.buf.Bytes())
 		fw.buf.Reset()
 	default:
-		fmt.Fprintf(sp, "\n[%s] %s\n    %s\n", x.Severity, x.Title, x.Detail)
+		b := append(fw.line[:0], "\n["...)
+		b = append(append(b, x.Severity...), "] "...)
+		b = append(append(b, x.Title...), "\n    "...)
+		b = append(append(b, x.Detail...), '\n')
 		if x.Filter != "" {
-			fmt.Fprintf(sp, "    wirelens list %s -f %q\n", fw.path, x.Filter)
+			b = append(append(b, "    wirelens list "...), fw.path...)
+			b = append(strconv.AppendQuote(append(b, " -f "...), x.Filter), '\n')
 		}
+		sp.Write(b)
+		fw.line = b
 	}
 }
 
