@@ -68,11 +68,12 @@ type result struct {
 // play runs the segments through the decoder and the TCP tracker.
 func play(segs []seg) result { return playIdle(segs, closedIdle) }
 
-// playIdle is play with closed conversations evicted after idle (0: never).
+// playIdle is play with closed conversations evicted after idle, the settled ones after
+// closedIdleSettled or idle if less (0: never).
 func playIdle(segs []seg, idle int64) result {
 	d := dissect.NewDecoder()
 	t := NewTCPStreams()
-	t.idle = idle
+	t.idle, t.idleSettled = idle, min(idle, closedIdleSettled)
 	var r result
 	for _, s := range segs {
 		data := frameOf(s)
@@ -235,8 +236,7 @@ func TestZeroWindowProbeAndReusedPorts(t *testing.T) {
 // TestReusedPortsAfterEviction reuses the ports of a conversation evicted long before (its tomb answers
 // without the record being read back): streams, flags, diagnostics and the conversation table are those
 // of a tracker that evicts nothing. A late copy of another evicted conversation's SYN (same ISN, its
-// record read back) joins that conversation's stream; only its sequence analysis starts afresh (the
-// documented difference of eviction: it is not flagged a retransmission).
+// record read back) joins that conversation's stream and is analysed as if it had never been evicted.
 func TestReusedPortsAfterEviction(t *testing.T) {
 	segs := []seg{
 		{ms: 0, seq: 1000, flags: syn},
@@ -260,8 +260,14 @@ func TestReusedPortsAfterEviction(t *testing.T) {
 	if len(got.convs) != 4 || got.flags[8]&dissect.TCPAReusedPorts == 0 || got.revived != 0 {
 		t.Errorf("%d conversations, flags of the reusing SYN %b, %d records read back (want 0: the tomb decides)", len(got.convs), got.flags[8], got.revived)
 	}
-	late := playIdle(append(segs, seg{port: 40001, ms: 30002, seq: 300, flags: syn}), closedIdle)
+	lateSegs := append(segs, seg{port: 40001, ms: 30002, seq: 300, flags: syn})
+	late, lateKeep := playIdle(lateSegs, closedIdle), playIdle(lateSegs, 0)
 	if c := late.convs[1]; len(late.convs) != 4 || c.SYNs != 2 || late.flags[10]&dissect.TCPAReusedPorts != 0 || late.revived != 1 {
 		t.Errorf("the late SYN: %d conversations, stream 1 has %d SYNs, flags %b, %d records read back", len(late.convs), c.SYNs, late.flags[10], late.revived)
+	}
+	// The refused attempt was settled (the RST acknowledged the SYN): brought back, it analyses the late
+	// SYN as a tracker that evicts nothing does, a retransmission.
+	if !reflect.DeepEqual(late.flags, lateKeep.flags) || late.flags[10]&dissect.TCPARetransmission == 0 {
+		t.Errorf("the late SYN's flags %b, want %b (a retransmission)", late.flags[10], lateKeep.flags[10])
 	}
 }

@@ -7,8 +7,9 @@ import (
 
 // convMap maps the endpoints of the live TCP conversations to them. It is keyed by a 64-bit hash of the
 // endpoints (hashKey), not by the 36 bytes of the endpoints: a slot is 16 bytes instead of some 48, so
-// that the tens of thousands of conversations a trace of short connections keeps live (closed ones stay
-// for closedIdle; up to 20,774 on the benchmark's small-packet capture) fit in a core's L2 cache, and a lookup neither hashes nor compares 36 bytes in the map.
+// that the thousands of conversations a trace of short connections keeps live (closed ones stay for
+// closedIdleSettled or closedIdle; up to 20,774 on the benchmark's small-packet capture when every closed
+// one stayed 10 s) fit in a core's L2 cache, and a lookup neither hashes nor compares 36 bytes in the map.
 // The conversation found is checked against the endpoints (its record holds them); a key whose hash
 // another live key already has goes to over, a map by the endpoints themselves.
 type convMap struct {

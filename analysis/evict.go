@@ -4,31 +4,45 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"os"
+
+	"github.com/wirelens/wirelens/dissect"
 )
 
 // Eviction of finished TCP conversations, so that memory follows the conversations in progress, not the
 // length of the trace.
 //
-// A conversation is finished when it is closed (a FIN each way with everything acknowledged, or a RST)
-// and no segment of it has been seen for closedIdle of capture time. Its record then moves to a compact
-// store (a varint encoding of the convRecord, some 40–70 bytes instead of some 500 for the live state with
-// its sequence analysis), and a small tombstone map keeps a hash of its endpoints with its stream number
-// and its base sequence numbers (some 28 bytes, where the endpoints take 36; the record holds the
-// endpoints, which are checked when it is read back):
+// A conversation is finished when it is closed (a FIN each way with everything acknowledged, or a RST).
+// Its record then moves to a compact store (a varint encoding of the convRecord, some 40–70 bytes, and
+// some 60 more for the state of its sequence analysis, instead of some 500 for the live state), and a
+// small tombstone map keeps a hash of its endpoints with its stream number and its base sequence numbers
+// (24 bytes a slot; the record holds the endpoints, which are checked when it is read back):
 //
 //   - a SYN that reuses the endpoints later still opens a new stream and is flagged "reused ports", as
-//     tshark does, because the record brought back keeps both sides' base sequence numbers;
+//     tshark does, because the tombstone keeps both sides' base sequence numbers;
 //   - any later segment still belongs to the same tcp.stream with the same relative sequence numbers, and
-//     is counted in the same conversation. Only its sequence analysis starts afresh (this is the one
-//     difference from keeping everything: a segment arriving more than closedIdle after a closed
-//     conversation's last one is not compared with the segments before it).
+//     is counted in the same conversation.
+//
+// A settled conversation (nothing either side sent is left unacknowledged, tcpConv.settled: every
+// conversation closed by FINs, most reset ones) keeps the state of its sequence analysis in its record, so
+// that a segment that comes after it was evicted is analysed exactly as if it never had been: it is
+// evicted once no segment of it has been seen for closedIdleSettled of capture time. One reset with data
+// unacknowledged waits closedIdle, and a segment that comes after that starts its sequence analysis
+// afresh: the one difference from keeping everything.
 //
 // A conversation replaced by a new one on the same endpoints (port reuse) can receive nothing more and
 // moves to the store at once.
 
-// closedIdle is how long (capture time) a closed conversation is kept whole after its last segment. It is
-// longer than the retransmission timeouts after which a FIN, its ACK or a RST is repeated.
+// closedIdle is how long (capture time) a closed conversation with data left unacknowledged is kept whole
+// after its last segment. It is longer than the retransmission timeouts after which a FIN, its ACK or a
+// RST is repeated.
 const closedIdle = 10e9
+
+// closedIdleSettled is how long (capture time) a closed and settled conversation is kept whole after its
+// last segment: a segment after that reads its record back from the store (an ACK repeated when the last
+// one was lost, a late retransmitted FIN), which costs more than finding it live. With closedIdle for every
+// conversation, a trace kept its last 10 s of connections whole, some 500 bytes each: memory grew with the
+// trace until it was 10 s long (+16 to +25 % from the 1 GB benchmark capture, 6.4 s, to the 2 GB one).
+const closedIdleSettled = 1e9
 
 // sweepEvery is how often (capture time) the closing conversations are looked over for finished ones.
 const sweepEvery = 1e9
@@ -80,8 +94,9 @@ type chunkCache struct {
 // doneCache is the number of spilled chunks kept once read back (512 KiB).
 const doneCache = 8
 
-// maxRecord bounds one encoded record: 16 SYN frames and the rest, in varints.
-const maxRecord = 512
+// maxRecord bounds one encoded record: 16 SYN frames, the sequence analysis state and the rest, in
+// varints (some 360 bytes and 150 at most).
+const maxRecord = 768
 
 // memChunksDefault is how many chunks of records stay in memory (512 KiB, some 8,000 conversations).
 const memChunksDefault = 8
@@ -139,19 +154,20 @@ func (d *doneStore) spill() {
 	}
 }
 
-// get decodes the conversation stored at off into c (whose stream is set by the caller).
-func (d *doneStore) get(off uint32, c *tcpConv) { d.getWith(off, c, &d.cache) }
+// get decodes the conversation stored at off into c (whose stream is set by the caller), with the state of
+// its sequence analysis where the record has it: to bring it back to life.
+func (d *doneStore) get(off uint32, c *tcpConv) { d.getWith(off, c, &d.cache, true) }
 
 // getWith is get reading spilled chunks through cc. Once the trace is read, several goroutines may call
 // it at once, each with its own cache: the store no longer changes then.
-func (d *doneStore) getWith(off uint32, c *tcpConv, cc *chunkCache) {
+func (d *doneStore) getWith(off uint32, c *tcpConv, cc *chunkCache, seq bool) {
 	i, o := int(off>>16), int(off&0xffff)
 	if ch := d.chunks[i]; ch != nil {
-		decodeConv(ch[o:], c)
+		decodeConv(ch[o:], c, seq)
 		return
 	}
 	e := d.cached(i, cc)
-	decodeConv(e[o:d.lens[i]], c)
+	decodeConv(e[o:d.lens[i]], c, seq)
 }
 
 // cached returns spilled chunk i, read back into the least recently used entry of cc if it is not there.
@@ -195,13 +211,15 @@ func (d *doneStore) close() {
 }
 
 // Record layout, all varints: flags, key, frames and times, counters, history, the sides' sequence bases
-// and window scales, the initial RTT.
+// and window scales, the initial RTT; then, with encSeq, each side's sequence analysis state and the
+// time of the last SYN (appendSeq), which only bringing the conversation back to life reads.
 const (
 	encV4 = 1 << iota // both addresses are IPv4: 4 bytes each instead of 16
 	encIRTT
 	encRefused
 	encBaseSet0
 	encBaseSet1
+	encSeq // the sequence analysis state follows: nothing was left unacknowledged (tcpConv.settled)
 )
 
 func encodeConv(b []byte, c *tcpConv) []byte {
@@ -222,6 +240,10 @@ func encodeConv(b []byte, c *tcpConv) []byte {
 	}
 	if c.dirs[1].baseSet {
 		flags |= encBaseSet1
+	}
+	settled := c.settled()
+	if settled {
+		flags |= encSeq
 	}
 	b = binary.AppendUvarint(b, flags)
 	if v4 {
@@ -269,7 +291,62 @@ func encodeConv(b []byte, c *tcpConv) []byte {
 	if c.irttSet {
 		b = binary.AppendVarint(b, c.irtt)
 	}
+	if settled {
+		b = appendSeq(b, c)
+	}
 	return b
+}
+
+// appendSeq appends what the sequence analysis of a settled conversation holds besides its (empty) lists
+// of unacknowledged segments: each side's seqState, and the time of the last SYN (times relative to the
+// first frame's). Brought back with it (decodeSeq), the conversation analyses its next segment exactly
+// as if it had never been evicted.
+func appendSeq(b []byte, c *tcpConv) []byte {
+	t0 := c.rec.c.FirstTime
+	for side := range c.dirs {
+		q := &c.dirs[side].seq
+		for _, v := range [...]uint32{q.nextseq, q.nextseqFrame, q.maxseqtobeacked, q.lastack, q.lastackLen, q.window,
+			uint32(q.dupacknum), q.lastnondupack, uint32(q.lastFlags), q.sacked} {
+			b = binary.AppendUvarint(b, uint64(v))
+		}
+		b = binary.AppendVarint(b, q.nextseqTime-t0)
+		b = binary.AppendVarint(b, q.lastackTime-t0)
+		var bits byte
+		if q.firstAck {
+			bits |= 1
+		}
+		if q.bifOff {
+			bits |= 2
+		}
+		b = append(b, bits)
+	}
+	return binary.AppendVarint(b, c.synTime-t0)
+}
+
+// decodeSeq reads what appendSeq wrote.
+func decodeSeq(d *decoder, c *tcpConv) {
+	t0 := c.rec.c.FirstTime
+	for side := range c.dirs {
+		q := &c.dirs[side].seq
+		for _, v := range [...]*uint32{&q.nextseq, &q.nextseqFrame, &q.maxseqtobeacked, &q.lastack, &q.lastackLen, &q.window} {
+			*v = uint32(d.u())
+		}
+		q.dupacknum = int32(uint32(d.u()))
+		q.lastnondupack = uint32(d.u())
+		q.lastFlags = dissect.TCPAFlag(d.u())
+		q.sacked = uint32(d.u())
+		q.nextseqTime = t0 + d.i()
+		q.lastackTime = t0 + d.i()
+		bits := d.byte()
+		q.firstAck, q.bifOff = bits&1 != 0, bits&2 != 0
+	}
+	c.synTime = t0 + d.i()
+}
+
+// settled reports whether nothing a side sent is left unacknowledged: the conversation's sequence analysis
+// then fits in its record (appendSeq), and evicting it changes nothing (closedIdleSettled).
+func (c *tcpConv) settled() bool {
+	return len(c.dirs[0].seq.segs) == 0 && len(c.dirs[1].seq.segs) == 0
 }
 
 func isV4(a [16]byte) bool {
@@ -317,9 +394,10 @@ func (d *decoder) bytes(n int) []byte {
 	return v
 }
 
-// decodeConv rebuilds a conversation's record, sequence bases, window scales and initial RTT; its
-// sequence analysis starts afresh.
-func decodeConv(b []byte, c *tcpConv) {
+// decodeConv rebuilds a conversation's record, sequence bases, window scales and initial RTT, and, with
+// seq, the state of its sequence analysis where the record has it (encSeq): otherwise that starts afresh.
+// The conversation table and the diagnosis read only the record.
+func decodeConv(b []byte, c *tcpConv, seq bool) {
 	d := decoder{b}
 	flags := d.u()
 	r := &c.rec
@@ -371,6 +449,9 @@ func decodeConv(b []byte, c *tcpConv) {
 	if c.irttSet {
 		c.irtt = d.i()
 	}
+	if seq && flags&encSeq != 0 {
+		decodeSeq(&d, c)
+	}
 }
 
 // closed reports whether a conversation is over: a RST, or a FIN each way with nothing left unacknowledged.
@@ -380,14 +461,14 @@ func (c *tcpConv) closed() bool {
 		r.finSeen[0] && r.finSeen[1] && len(c.dirs[0].seq.segs) == 0 && len(c.dirs[1].seq.segs) == 0
 }
 
-// sweep moves the closed conversations idle for closedIdle at capture time now to the store. Only the
-// conversations queued when they saw a FIN or a RST are looked at, oldest first, and only those queued
-// closedIdle ago or more: a sweep costs the conversations it evicts, not the ones in progress. One that is
-// not finished yet is queued again, to be looked at closedIdle later.
+// sweep moves the closed conversations idle long enough at capture time now to the store (closedIdleSettled
+// or closedIdle, see the top of this file). Only the conversations queued when they saw a FIN or a RST are
+// looked at, oldest first, and only those queued idleSettled ago or more: a sweep costs the conversations
+// it evicts, not the ones in progress. One that is not finished yet is queued again, to be looked at later.
 func (t *TCPStreams) sweep(now int64) {
 	for t.queue.len() > 0 {
 		e := t.queue.front()
-		if now-e.at < t.idle {
+		if now-e.at < t.idleSettled {
 			break
 		}
 		t.queue.pop()
@@ -395,15 +476,26 @@ func (t *TCPStreams) sweep(now int64) {
 		if int(c.stream) >= t.all.len() || t.all.conv(c.stream) != c {
 			continue // evicted already (replaced by a new conversation on its endpoints)
 		}
-		if c.closed() && now-c.rec.c.LastTime >= t.idle {
-			if t.retire(c) {
-				h := t.hashKey(&c.rec.key)
-				t.convs.del(h, &c.rec.key)
-				t.tombs[h] = t.tombOf(c)
+		if c.closed() {
+			wait := t.idle
+			if c.settled() {
+				wait = t.idleSettled
 			}
-			continue
+			if now-c.rec.c.LastTime >= wait {
+				t.evict(c)
+				continue
+			}
 		}
 		t.queue.push(closing{c, max(c.rec.c.LastTime, now)})
+	}
+}
+
+// evict moves live conversation c to the store and leaves a tomb for its endpoints.
+func (t *TCPStreams) evict(c *tcpConv) {
+	if t.retire(c) {
+		h := t.hashKey(&c.rec.key)
+		t.convs.del(h, &c.rec.key)
+		t.tombs[h] = t.tombOf(c)
 	}
 }
 
@@ -511,7 +603,7 @@ func (t *TCPStreams) recordWith(s uint32, tmp *tcpConv, cc *chunkCache) *tcpConv
 		return c
 	}
 	tmp.stream = s
-	t.done.getWith(t.all.off(s), tmp, cc)
+	t.done.getWith(t.all.off(s), tmp, cc, false)
 	return tmp
 }
 

@@ -2,7 +2,11 @@ package analysis
 
 import (
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/wirelens/wirelens/capture"
@@ -20,7 +24,7 @@ func runTrace(t testing.TB, path string, idle int64) (*TCPStreams, []dissect.TCP
 	}
 	defer f.Close()
 	dec, ts := dissect.NewDecoder(), NewTCPStreams()
-	ts.idle = idle
+	ts.idle, ts.idleSettled = idle, min(idle, closedIdleSettled)
 	var per []dissect.TCPConv
 	var fr capture.Frame
 	for {
@@ -238,4 +242,93 @@ func BenchmarkStoreRecord(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(all)), "ns/record")
+}
+
+// TestSettledEvictionIsExact reads every capture of testdata and the shared corpus twice: with a tracker
+// that evicts nothing, and with one that evicts the conversation of each frame right after it whenever it
+// is settled (tcpConv.settled: nothing left unacknowledged), closed or not, so that nearly every segment
+// brings its conversation back from the record. The per-frame conversation data of every TCP header
+// (stream, bases, window scale, the sequence analysis's flags and figures), the conversations and the late
+// diagnostics must be those of the tracker that evicts nothing.
+func TestSettledEvictionIsExact(t *testing.T) {
+	var files []string
+	for _, dir := range []string{"../testdata", "../../shared/captures"} {
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".md") && !strings.HasSuffix(p, ".txt") && !strings.HasSuffix(p, ".json") && !strings.HasSuffix(p, ".golden") {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	if _, err := os.Stat("../../shared/captures"); err != nil {
+		t.Log("the shared capture corpus is not at ../../shared/captures: only testdata is read")
+	}
+	evicted, revived, opened := 0, 0, 0
+	for _, f := range files {
+		keep, perKeep, err := runEvicting(f, false)
+		if err != nil {
+			continue // not a capture
+		}
+		opened++
+		ev, perEv, _ := runEvicting(f, true)
+		if len(perKeep) != len(perEv) {
+			t.Fatalf("%s: %d TCP headers, want %d", f, len(perEv), len(perKeep))
+		}
+		for i := range perKeep {
+			if perKeep[i] != perEv[i] {
+				t.Fatalf("%s: TCP header %d: %+v\nwant %+v", f, i, perEv[i], perKeep[i])
+			}
+		}
+		if g, w := ev.Conversations(), keep.Conversations(); !reflect.DeepEqual(g, w) {
+			for i := range w {
+				if i >= len(g) || !reflect.DeepEqual(g[i], w[i]) {
+					t.Fatalf("%s: conversations differ first at %d", f, i)
+				}
+			}
+			t.Fatalf("%s: %d conversations, want %d", f, len(g), len(w))
+		}
+		if g, w := ev.Late(), keep.Late(); !reflect.DeepEqual(g, w) {
+			t.Fatalf("%s: late diagnostics %v, want %v", f, g, w)
+		}
+		_, e, r := ev.Live()
+		evicted += e
+		revived += r
+	}
+	t.Logf("%d captures: %d conversations evicted, %d brought back", opened, evicted, revived)
+	if evicted < 1000 || revived < 100 {
+		t.Errorf("%d evicted, %d brought back: too few for the comparison to say anything", evicted, revived)
+	}
+}
+
+// runEvicting reads a capture through a tracker that evicts nothing or, with evict, one that evicts the
+// conversation of each frame right after it when it is settled. It returns the tracker and the per-frame
+// conversation data of every TCP header.
+func runEvicting(path string, evict bool) (*TCPStreams, []dissect.TCPConv, error) {
+	f, err := capture.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	dec, ts := dissect.NewDecoder(), NewTCPStreams()
+	ts.idle, ts.idleSettled = 0, 0
+	if evict {
+		ts.idle, ts.idleSettled = 1<<62, 1<<62 // revive and retire work; sweeps evict nothing
+	}
+	var per []dissect.TCPConv
+	var fr capture.Frame
+	for {
+		if err := f.Next(&fr); err != nil {
+			return ts, per, nil // the end, or a cut: both trackers stop at the same frame
+		}
+		p := dec.Decode(&fr)
+		ts.Observe(p)
+		if c := ts.lastConv; evict && c != nil && c.settled() && ts.all.conv(c.stream) == c {
+			ts.evict(c)
+		}
+		for i := 0; i < p.N; i++ {
+			if l := &p.Layers[i]; l.Proto == dissect.ProtoTCP && p.TCP[l.Aux].Valid {
+				per = append(per, p.TCP[l.Aux])
+			}
+		}
+	}
 }

@@ -32,8 +32,10 @@ type TCPStreams struct {
 	all   streamIndex // every conversation by stream number: live, or where its record is (evict.go)
 
 	// Eviction (evict.go).
-	idle   int64      // closed conversations idle this long are evicted; 0: never
-	sweeps SweepClock // when the closing conversations are looked over next
+	idle int64 // closed conversations idle this long are evicted; 0: never
+	// idleSettled is idle for the settled ones (tcpConv.settled), at most idle.
+	idleSettled int64
+	sweeps      SweepClock // when the closing conversations are looked over next
 	// sweepsOutside: the caller says when to sweep (SweepAt), not the frames this tracker sees
 	// (SweepsOutside).
 	sweepsOutside bool
@@ -90,7 +92,7 @@ type tcpConv struct {
 
 // NewTCPStreams returns an empty tracker.
 func NewTCPStreams() *TCPStreams {
-	return &TCPStreams{convs: newConvMap(), tombs: make(map[uint64]tomb), hseed: rand.Uint64(), seed2: maphash.MakeSeed(), idle: closedIdle, free: pool[tcpConv]{max: maxFree}}
+	return &TCPStreams{convs: newConvMap(), tombs: make(map[uint64]tomb), hseed: rand.Uint64(), seed2: maphash.MakeSeed(), idle: closedIdle, idleSettled: closedIdleSettled, free: pool[tcpConv]{max: maxFree}}
 }
 
 // Count returns the number of TCP streams seen so far.
