@@ -2,15 +2,12 @@ package analysis
 
 import (
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/wirelens/wirelens/capture"
 	"github.com/wirelens/wirelens/dissect"
+	"github.com/wirelens/wirelens/internal/corpus"
 )
 
 const echoTrace = "../testdata/echo-connections.pcap.gz"
@@ -251,18 +248,7 @@ func BenchmarkStoreRecord(b *testing.B) {
 // (stream, bases, window scale, the sequence analysis's flags and figures), the conversations and the late
 // diagnostics must be those of the tracker that evicts nothing.
 func TestSettledEvictionIsExact(t *testing.T) {
-	var files []string
-	for _, dir := range []string{"../testdata", "../../shared/captures"} {
-		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".md") && !strings.HasSuffix(p, ".txt") && !strings.HasSuffix(p, ".json") && !strings.HasSuffix(p, ".golden") {
-				files = append(files, p)
-			}
-			return nil
-		})
-	}
-	if _, err := os.Stat("../../shared/captures"); err != nil {
-		t.Log("the shared capture corpus is not at ../../shared/captures: only testdata is read")
-	}
+	files := corpus.Files(t, "../testdata", "../../shared/captures")
 	evicted, revived, opened := 0, 0, 0
 	for _, f := range files {
 		keep, perKeep, err := runEvicting(f, false)

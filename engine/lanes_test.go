@@ -7,12 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/wirelens/wirelens/analysis"
 	"github.com/wirelens/wirelens/capture"
 	"github.com/wirelens/wirelens/dissect"
+	"github.com/wirelens/wirelens/internal/corpus"
 )
 
 // runResult is what a command that runs a trace to the end gets from it.
@@ -95,19 +95,7 @@ func runTrace(t *testing.T, path string, o Options, lanes bool) runResult {
 
 // corpusFiles lists the project's test captures and, when it is there, the shared corpus.
 func corpusFiles(t *testing.T) []string {
-	var files []string
-	for _, dir := range []string{"../testdata", "../../shared/captures"} {
-		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".md") && !strings.HasSuffix(p, ".txt") && !strings.HasSuffix(p, ".json") && !strings.HasSuffix(p, ".golden") {
-				files = append(files, p)
-			}
-			return nil
-		})
-	}
-	if _, err := os.Stat("../../shared/captures"); err != nil {
-		t.Log("the shared capture corpus is not at ../../shared/captures: only testdata is compared")
-	}
-	return files
+	return corpus.Files(t, "../testdata", "../../shared/captures")
 }
 
 // TestLanesMatchPipeline runs every capture in lanes and through the pipeline: the frames, the end (a
