@@ -69,10 +69,7 @@ func (x *streamIndex) setConv(s uint32, c *tcpConv) {
 		if c == nil {
 			delete(x.rest, s)
 		} else {
-			if x.rest == nil {
-				x.rest = make(map[uint32]*tcpConv)
-			}
-			x.rest[s] = c
+			x.setRest(s, c)
 		}
 	}
 	switch {
@@ -91,13 +88,18 @@ func (x *streamIndex) dropArray(pi uint32) {
 	p := x.pages[pi]
 	for i, c := range p.conv {
 		if c != nil {
-			if x.rest == nil {
-				x.rest = make(map[uint32]*tcpConv)
-			}
-			x.rest[pi*streamPageLen+uint32(i)] = c
+			x.setRest(pi*streamPageLen+uint32(i), c)
 		}
 	}
 	p.conv = nil
+}
+
+// setRest makes c stream s's live conversation in rest.
+func (x *streamIndex) setRest(s uint32, c *tcpConv) {
+	if x.rest == nil {
+		x.rest = make(map[uint32]*tcpConv)
+	}
+	x.rest[s] = c
 }
 
 // off returns where stream s's record is in the store.

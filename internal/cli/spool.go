@@ -10,8 +10,8 @@ import (
 // in a temporary file (deleted when the spool is closed, or at once where the system allows). diagnose
 // writes each finding into the spool of its rank as it is made and copies the spools out worst first,
 // so that its memory stays the same however many findings a long trace has (10,974 on the 8 GB benchmark
-// capture: 3.5 MB of report, some 4.7 MB of heap as Findings). Without a file (it could not be made or
-// written), the spool keeps everything in memory.
+// capture: 3.5 MB of report). Without a file (it could not be made or written), the spool keeps
+// everything in memory.
 type spool struct {
 	mem  []byte
 	file *os.File
