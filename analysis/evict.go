@@ -15,8 +15,8 @@ import (
 // Its record then moves to a compact store (a varint encoding of the convRecord, and of the state of its
 // sequence analysis: 162 bytes on average on the small-packet benchmark capture, 70 of them the sequence
 // analysis, instead of some 500 for the live state), and a
-// small tombstone map keeps a hash of its endpoints with its stream number and its base sequence numbers
-// (24 bytes a slot; the record holds the endpoints, which are checked when it is read back):
+// small tombstone set keeps a hash of its endpoints with its stream number and its base sequence numbers
+// (24 bytes a tomb, tombSet; the record holds the endpoints, which are checked when it is read back):
 //
 //   - a SYN that reuses the endpoints later still opens a new stream and is flagged "reused ports", as
 //     tshark does, because the tombstone keeps both sides' base sequence numbers;
@@ -496,7 +496,7 @@ func (t *TCPStreams) evict(c *tcpConv) {
 	if t.retire(c) {
 		h := t.hashKey(&c.rec.key)
 		t.convs.del(h, &c.rec.key)
-		t.tombs[h] = t.tombOf(c)
+		t.tombs.set(h, t.tombOf(c))
 	}
 }
 
@@ -563,18 +563,18 @@ func (t *TCPStreams) tombOf(c *tcpConv) tomb {
 // (newStreamOnSYN on the evicted conversation), and if so forgets the tomb as revive would: the evicted
 // record stays in the store as it is. When it returns false, revive decides.
 func (t *TCPStreams) reusedTomb(h uint64, k convKey, side int, seq uint32) bool {
-	tb, ok := t.tombs[h]
+	tb, ok := t.tombs.get(h)
 	if !ok || tb.check&^3 != t.tombCheck(k) || tb.check&(1<<side) == 0 || tb.base[side] == seq {
 		return false
 	}
-	delete(t.tombs, h)
+	t.tombs.del(h)
 	return true
 }
 
 // revive brings an evicted conversation on endpoints k (whose hash is h) back to life for a new segment,
 // or returns nil if there is none.
 func (t *TCPStreams) revive(h uint64, k convKey) *tcpConv {
-	tb, ok := t.tombs[h]
+	tb, ok := t.tombs.get(h)
 	if !ok {
 		return nil
 	}
@@ -586,7 +586,7 @@ func (t *TCPStreams) revive(h uint64, k convKey) *tcpConv {
 		t.free.put(c)
 		return nil // another conversation's endpoints with the same 64-bit hash
 	}
-	delete(t.tombs, h)
+	t.tombs.del(h)
 	t.convs.set(h, &k, c)
 	t.all.setConv(stream, c)
 	t.revived++

@@ -43,7 +43,7 @@ type TCPStreams struct {
 	free          pool[tcpConv]         // retired conversations, for reuse
 	done          doneStore             // evicted conversations' records
 	segs          recycle.Pool[unacked] // arrays of unacknowledged-segment lists, for reuse
-	tombs         map[uint64]tomb       // hash of the endpoints of evicted conversations → their stream
+	tombs         tombSet               // hash of the endpoints of evicted conversations → their stream
 	hseed         uint64                // for hashKey (convs, tombs)
 	seed2         maphash.Seed          // for tomb.check
 	// lastKey and lastConv are the conversation of the previous segment (lastConv nil: none, or it
@@ -92,7 +92,7 @@ type tcpConv struct {
 
 // NewTCPStreams returns an empty tracker.
 func NewTCPStreams() *TCPStreams {
-	return &TCPStreams{convs: newConvMap(), tombs: make(map[uint64]tomb), hseed: rand.Uint64(), seed2: maphash.MakeSeed(), idle: closedIdle, idleSettled: closedIdleSettled, free: pool[tcpConv]{max: maxFree}}
+	return &TCPStreams{convs: newConvMap(), tombs: newTombSet(), hseed: rand.Uint64(), seed2: maphash.MakeSeed(), idle: closedIdle, idleSettled: closedIdleSettled, free: pool[tcpConv]{max: maxFree}}
 }
 
 // Count returns the number of TCP streams seen so far.
@@ -279,7 +279,7 @@ func (t *TCPStreams) observeSeg(p *dissect.Packet, l *dissect.Layer, s *TCPSeg) 
 		c = t.convs.get(hk, &s.k)
 	}
 	reused := false
-	if c == nil && len(t.tombs) > 0 {
+	if c == nil && t.tombs.len() > 0 {
 		if reused = syn && t.reusedTomb(hk, s.k, side, seq); !reused {
 			c = t.revive(hk, s.k)
 		}
