@@ -135,6 +135,18 @@ func (h *HTTPStreams) opFeed(p *dissect.Packet, s *httpStream, side int, seq, ac
 		h.opDone(s, side)
 	}
 	o.p = nil
+	o.forgetTimes(h)
+}
+
+// forgetTimes drops the remembered times once no segment waits behind a gap in either direction: no
+// frame remembered can be delivered any more. Kept until the stream ended, they made a long
+// keep-alive connection on a lossy link hold up to 4,096 of them (64 KiB), and a trace's memory grow
+// with its length (HTTPStreams.opTimes: 0.40 MB on the 4 GB benchmark capture, 0.96 MB on the 8 GB one).
+func (o *opStream) forgetTimes(h *HTTPStreams) {
+	if o.times != nil && !o.re.Dir[0].Waiting() && !o.re.Dir[1].Waiting() {
+		h.opTimes.Put(o.times)
+		o.times = nil
+	}
 }
 
 // maxFreeOps bounds the finished operations views kept for reuse.

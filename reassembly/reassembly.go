@@ -196,6 +196,9 @@ type Stats struct {
 // seen a segment yet.
 func (d *Direction) Next() (uint32, bool) { return d.next, d.started }
 
+// Waiting reports whether out-of-order segments wait in the direction for the bytes before them.
+func (d *Direction) Waiting() bool { return len(d.buf) > 0 }
+
 // Stats returns the direction's counters.
 func (d *Direction) Stats() Stats {
 	s := d.stats
