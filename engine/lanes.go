@@ -35,8 +35,9 @@ import (
 //
 // What ties connections together is made the same as in one analyzer:
 //   - each lane numbers its own streams; the caller numbers them again in the order of their first
-//     frames, which is the order tcp.stream and udp.stream count in, in each HTTP operation and in the
-//     conversations;
+//     frames, which is the order tcp.stream and udp.stream count in: the TCP ones as the chunks are
+//     handed on (streamOrder), for the HTTP operations and the conversations, the UDP ones when the
+//     conversations are listed;
 //   - the TCP trackers evict closed conversations at the frames one tracker of the whole trace would
 //     (analysis.SweepClock), so that a late segment finds what it would;
 //   - HTTP operations are handed on (Options.OnHTTP) in the order of the frames that finished them, and
@@ -82,7 +83,6 @@ type chunk struct {
 // laneResult is what a lane found in a chunk (or at the end) that the caller hands on in capture order.
 type laneResult struct {
 	newTCP    []uint32 // the first frame of each TCP stream the lane numbered, in its numbering order
-	newUDP    []uint32 // the same for UDP
 	ops       []laneOp // HTTP operations finished, in order
 	heads     []byte   // the request heads of ops whose strings wait to be made, one after another
 	malformed []uint32 // malformed frames (Run with Options.OnMalformed)
@@ -96,7 +96,7 @@ type paddedResult struct {
 }
 
 func (r *laneResult) reset() {
-	r.newTCP, r.newUDP, r.ops, r.heads, r.malformed = r.newTCP[:0], r.newUDP[:0], r.ops[:0], r.heads[:0], r.malformed[:0]
+	r.newTCP, r.ops, r.heads, r.malformed = r.newTCP[:0], r.ops[:0], r.heads[:0], r.malformed[:0]
 }
 
 // laneOp is an HTTP operation a lane finished, and the frame that finished it (math.MaxUint32: at the end).
@@ -141,10 +141,9 @@ type laneSet struct {
 	stop  chan struct{}
 	mixed atomic.Bool // a lane found a frame out of place: it and the dealer stop
 	wg    sync.WaitGroup
-	// global maps each lane's stream numbers to the trace's (the order of their first frames).
-	globalTCP, globalUDP [laneCount][]uint32
-	nTCP, nUDP           uint32
-	started              bool // a chunk was handed on (Trace.Start is set)
+	// tcpOrder maps each lane's TCP stream numbers to the trace's (the order of their first frames).
+	tcpOrder streamOrder
+	started  bool // a chunk was handed on (Trace.Start is set)
 }
 
 // lanesOff turns lanes off (tests compare them with the pipeline).
@@ -349,7 +348,7 @@ func (l *lane) chunk(c *chunk, k uint8) bool {
 	for i := 0; i < c.n; i++ {
 		fr := &c.frames[i]
 		if c.lane[i] == k {
-			nt, nu := l.tcp.Count(), l.udp.Count()
+			nt := l.tcp.Count()
 			l.dec.DecodeAt(fr, p, c.num+i, c.first, prev)
 			l.tcp.Observe(p)
 			l.udp.Observe(p)
@@ -358,9 +357,6 @@ func (l *lane) chunk(c *chunk, k uint8) bool {
 			}
 			for range l.tcp.Count() - nt {
 				r.newTCP = append(r.newTCP, uint32(p.Num))
-			}
-			for range l.udp.Count() - nu {
-				r.newUDP = append(r.newUDP, uint32(p.Num))
 			}
 			if l.http != nil {
 				l.frame = uint32(p.Num)
@@ -415,15 +411,14 @@ func (t *Trace) laneChunk() (*chunk, bool) {
 // trace's numbers; the HTTP operations, with those numbers, go to Options.OnHTTP, the malformed frames to
 // Options.OnMalformed.
 func (ls *laneSet) handOn(t *Trace, c *chunk) {
-	var tcp, udp, bad [laneCount][]uint32
+	var tcp, bad [laneCount][]uint32
 	var ops [laneCount][]laneOp
 	for k := range c.res {
-		tcp[k], udp[k], ops[k], bad[k] = c.res[k].newTCP, c.res[k].newUDP, c.res[k].ops, c.res[k].malformed
+		tcp[k], ops[k], bad[k] = c.res[k].newTCP, c.res[k].ops, c.res[k].malformed
 	}
-	renumber(&ls.globalTCP, &ls.nTCP, tcp)
-	renumber(&ls.globalUDP, &ls.nUDP, udp)
+	renumber(&ls.tcpOrder, tcp)
 	merge(ops, func(_ int, o *laneOp) uint32 { return o.frame }, func(k int, o *laneOp) {
-		o.op.Stream = int(ls.globalTCP[k][o.op.Stream])
+		o.op.Stream = int(ls.tcpOrder.global(k, uint32(o.op.Stream)))
 		t.handOnOp(o, c.res[k].heads)
 	})
 	if t.opts.OnMalformed != nil {
@@ -454,11 +449,8 @@ func merge[T any](lists [laneCount][]T, key func(k int, v *T) uint32, each func(
 // renumber gives the streams the lanes numbered in a chunk (lists: the first frame of each, per lane, in
 // the lane's order) the trace's numbers, in the order of their first frames: a lane numbers its streams
 // in frame order.
-func renumber(global *[laneCount][]uint32, next *uint32, lists [laneCount][]uint32) {
-	merge(lists, func(_ int, f *uint32) uint32 { return *f }, func(k int, _ *uint32) {
-		global[k] = append(global[k], *next)
-		*next++
-	})
+func renumber(order *streamOrder, lists [laneCount][]uint32) {
+	merge(lists, func(_ int, f *uint32) uint32 { return *f }, func(k int, _ *uint32) { order.add(k) })
 }
 
 // handOnOp hands an operation a lane finished on to Options.OnHTTP, its request strings made first if
@@ -493,8 +485,8 @@ func (t *Trace) endLanes(err error) {
 	for k := range ls.lanes {
 		ops[k] = ls.lanes[k].final.ops
 	}
-	merge(ops, func(k int, o *laneOp) uint32 { return ls.globalTCP[k][o.op.Stream] }, func(k int, o *laneOp) {
-		o.op.Stream = int(ls.globalTCP[k][o.op.Stream])
+	merge(ops, func(k int, o *laneOp) uint32 { return ls.tcpOrder.global(k, uint32(o.op.Stream)) }, func(k int, o *laneOp) {
+		o.op.Stream = int(ls.tcpOrder.global(k, uint32(o.op.Stream)))
 		t.handOnOp(o, ls.lanes[k].final.heads)
 	})
 	if !t.noHTTP {
@@ -665,7 +657,7 @@ func inLaneWalk(p *dissect.Packet, k uint8) bool {
 }
 
 // eachConversation yields the lanes' TCP conversations, then their UDP ones, in the order of their first
-// frames: the TCP ones with the trace's stream numbers (globalTCP, given in that order when the chunks were
+// frames: the TCP ones with the trace's stream numbers (tcpOrder, given in that order when the chunks were
 // handed on), the UDP ones numbered here. Each lane's are read back in a goroutine of its own, a few
 // batches ahead. With quiet set, the quiet TCP conversations the lanes evicted are passed over
 // (Options.SkipQuietTCP) and counted in *quiet once the iteration has ended.
@@ -697,7 +689,7 @@ func (ls *laneSet) eachConversation(quiet *int, yield func(analysis.Conversation
 			feeds[k].ended = false
 		}
 		for {
-			// The TCP conversations have the trace's numbers (globalTCP; a feed may pass over quiet
+			// The TCP conversations have the trace's numbers (tcpOrder; a feed may pass over quiet
 			// ones), the UDP ones are numbered here; both in the order of their first frames.
 			next, key := -1, uint32(0)
 			for k := range feeds {
@@ -707,7 +699,7 @@ func (ls *laneSet) eachConversation(quiet *int, yield func(analysis.Conversation
 				}
 				ck := c.FirstFrame
 				if part == 0 {
-					ck = ls.globalTCP[k][c.Stream]
+					ck = ls.tcpOrder.global(k, c.Stream)
 				}
 				if next < 0 || ck < key {
 					next, key = k, ck

@@ -1,0 +1,49 @@
+package engine
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestStreamOrder numbers streams in random lanes, as renumber does, and maps every lane's stream
+// numbers back in every order the lanes ask in: in a run, in order with steps, and at random.
+func TestStreamOrder(t *testing.T) {
+	for _, n := range []int{0, 1, 63, 64, 65, 511, 512, 513, 5000} {
+		for _, bias := range []float64{0, 0.02, 0.5, 0.98, 1} {
+			r := rand.New(rand.NewPCG(uint64(n), uint64(bias*100)))
+			var o streamOrder
+			var want [laneCount][]uint32
+			for i := range n {
+				k := 0
+				if r.Float64() < bias {
+					k = 1
+				}
+				if g := o.add(k); g != uint32(i) {
+					t.Fatalf("n %d: add returned %d for stream %d", n, g, i)
+				}
+				want[k] = append(want[k], uint32(i))
+			}
+			for k := range laneCount {
+				w := want[k]
+				for j := range w { // in order
+					if g := o.global(k, uint32(j)); g != w[j] {
+						t.Fatalf("n %d bias %v lane %d: global(%d) = %d in order, want %d", n, bias, k, j, g, w[j])
+					}
+				}
+				for j := 0; j < len(w); j += 1 + r.IntN(700) { // in order with steps, some past orderBlock
+					if g := o.global(k, uint32(j)); g != w[j] {
+						t.Fatalf("n %d bias %v lane %d: global(%d) = %d stepping, want %d", n, bias, k, j, g, w[j])
+					}
+				}
+				for range 2 * len(w) { // at random, each asked twice in a row
+					j := r.IntN(len(w))
+					for range 2 {
+						if g := o.global(k, uint32(j)); g != w[j] {
+							t.Fatalf("n %d bias %v lane %d: global(%d) = %d at random, want %d", n, bias, k, j, g, w[j])
+						}
+					}
+				}
+			}
+		}
+	}
+}
