@@ -560,3 +560,50 @@ func TestHTTPStr(t *testing.T) {
 	check("aXb")
 	check("v00001v")
 }
+
+// TestHTTPTimesForgottenOnceFilled: the times of the segments that wait behind a gap are kept while they
+// wait, for the operation they complete, and forgotten once the gap is filled (forgetTimes), so that a
+// long connection on a lossy link does not keep one per segment ever delayed.
+func TestHTTPTimesForgottenOnceFilled(t *testing.T) {
+	c := newHTTPConv(t)
+	times := func() int {
+		ids := c.http.streams.ids(nil)
+		if len(ids) != 1 {
+			t.Fatalf("%d HTTP streams, want 1", len(ids))
+		}
+		s, _ := c.http.streams.get(ids[0])
+		if s.ops == nil {
+			return 0
+		}
+		return len(s.ops.times)
+	}
+	c.handshake()
+	for round := range 3 {
+		c.data(0, getA, 1000)
+		head := "HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n"
+		body := strings.Repeat("b", 3000)
+		c.data(1, head+body[:1000], 10000)
+		lost := c.seq[1]
+		c.seq[1] += 1000 // body[1000:2000] is lost
+		c.data(1, body[2000:2500], 10000)
+		c.data(1, body[2500:], 10000)
+		if n := times(); n != 2 {
+			t.Fatalf("round %d: %d times remembered while two segments wait, want 2", round, n)
+		}
+		end := c.seq[1]
+		c.seq[1] = lost
+		c.send(1, dissect.TCPAck, []byte(body[1000:2000])) // the retransmission
+		c.seq[1] = end
+		if n := times(); n != 0 {
+			t.Fatalf("round %d: %d times remembered once the gap is filled, want 0", round, n)
+		}
+	}
+	if len(c.ops) != 3 {
+		t.Fatalf("%d operations, want 3: %+v", len(c.ops), c.ops)
+	}
+	for i, op := range c.ops {
+		if op.Status != 200 || op.RespFrame != uint32(8+5*i) {
+			t.Errorf("operation %d: status %d, response frame %d", i, op.Status, op.RespFrame)
+		}
+	}
+}
