@@ -43,14 +43,14 @@ func TestTombSetAsMap(t *testing.T) {
 				t.Fatalf("keys %d: get(%#x) = %v %v at the end, want %v", keys, h, got, ok, want)
 			}
 		}
-		for i := 1; i < len(s.old); i++ {
-			if s.old[i-1].h >= s.old[i].h {
+		for i := 1; i < s.old.n; i++ {
+			if s.old.at(i-1).h >= s.old.at(i).h {
 				t.Fatalf("keys %d: old not sorted at %d", keys, i)
 			}
 		}
 		if keys >= 1500 && merges == 0 {
 			t.Fatalf("keys %d: no merge happened", keys)
 		}
-		t.Logf("keys %d: %d tombs, %d in old (%d dead), %d merges", keys, len(m), len(s.old), s.dead, merges)
+		t.Logf("keys %d: %d tombs, %d in old (%d dead), %d merges", keys, len(m), s.old.n, s.dead, merges)
 	}
 }
