@@ -397,16 +397,7 @@ func TestHTTPRecoveredFromRetransmission(t *testing.T) {
 	c := newHTTPConv(t)
 	c.handshake()
 	c.data(0, getA, 1000)
-	head := "HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n"
-	body := strings.Repeat("b", 3000)
-	c.data(1, head+body[:1000], 10000)
-	lost := c.seq[1]
-	c.seq[1] += 1000 // body[1000:2000] is lost
-	c.data(1, body[2000:], 10000)
-	end := c.seq[1]
-	c.seq[1] = lost
-	c.send(1, dissect.TCPAck, []byte(body[1000:2000])) // the retransmission
-	c.seq[1] = end
+	c.lossyResponse(nil)
 	c.http.Close()
 	for _, f := range c.frames {
 		if strings.Contains(f, "200") {
@@ -561,6 +552,28 @@ func TestHTTPStr(t *testing.T) {
 	check("v00001v")
 }
 
+// lossyResponse sends a 200 response of 3,000 body bytes whose bytes 1,000 to 2,000 are lost: the rest
+// after them in segments that end at cuts, then, after waiting (if set) is called, their retransmission.
+func (c *httpConv) lossyResponse(waiting func(), cuts ...int) {
+	head := "HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n"
+	body := strings.Repeat("b", 3000)
+	c.data(1, head+body[:1000], 10000)
+	lost := c.seq[1]
+	c.seq[1] += 1000 // body[1000:2000] is lost
+	from := 2000
+	for _, cut := range append(cuts, len(body)) {
+		c.data(1, body[from:cut], 10000)
+		from = cut
+	}
+	if waiting != nil {
+		waiting()
+	}
+	end := c.seq[1]
+	c.seq[1] = lost
+	c.send(1, dissect.TCPAck, []byte(body[1000:2000])) // the retransmission
+	c.seq[1] = end
+}
+
 // TestHTTPTimesForgottenOnceFilled: the times of the segments that wait behind a gap are kept while they
 // wait, for the operation they complete, and forgotten once the gap is filled (forgetTimes), so that a
 // long connection on a lossy link does not keep one per segment ever delayed.
@@ -580,20 +593,11 @@ func TestHTTPTimesForgottenOnceFilled(t *testing.T) {
 	c.handshake()
 	for round := range 3 {
 		c.data(0, getA, 1000)
-		head := "HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n"
-		body := strings.Repeat("b", 3000)
-		c.data(1, head+body[:1000], 10000)
-		lost := c.seq[1]
-		c.seq[1] += 1000 // body[1000:2000] is lost
-		c.data(1, body[2000:2500], 10000)
-		c.data(1, body[2500:], 10000)
-		if n := times(); n != 2 {
-			t.Fatalf("round %d: %d times remembered while two segments wait, want 2", round, n)
-		}
-		end := c.seq[1]
-		c.seq[1] = lost
-		c.send(1, dissect.TCPAck, []byte(body[1000:2000])) // the retransmission
-		c.seq[1] = end
+		c.lossyResponse(func() {
+			if n := times(); n != 2 {
+				t.Fatalf("round %d: %d times remembered while two segments wait, want 2", round, n)
+			}
+		}, 2500)
 		if n := times(); n != 0 {
 			t.Fatalf("round %d: %d times remembered once the gap is filled, want 0", round, n)
 		}

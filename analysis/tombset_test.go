@@ -69,9 +69,9 @@ func testTombSetAsMap(t *testing.T, spread func(uint64) uint64) {
 	}
 }
 
-// BenchmarkTombSetGet looks up tombs in a set of 30,000 (some 8 GB of the benchmark traffic): half of
-// the hashes there, half not, as a trace of short connections looks them up.
-func BenchmarkTombSetGet(b *testing.B) {
+// benchTombs returns a set of 30,000 tombs of random hashes (some 8 GB of the benchmark traffic), the
+// hashes, and the generator that drew them.
+func benchTombs() (*rand.Rand, *tombSet, []uint64) {
 	r := rand.New(rand.NewPCG(1, 2))
 	s := newTombSet()
 	hs := make([]uint64, 30000)
@@ -79,6 +79,13 @@ func BenchmarkTombSetGet(b *testing.B) {
 		hs[i] = r.Uint64()
 		s.set(hs[i], tomb{stream: uint32(i)})
 	}
+	return r, &s, hs
+}
+
+// BenchmarkTombSetGet looks up tombs in a set of 30,000 (benchTombs): half of
+// the hashes there, half not, as a trace of short connections looks them up.
+func BenchmarkTombSetGet(b *testing.B) {
+	r, s, hs := benchTombs()
 	probes := make([]uint64, 1<<16)
 	for i := range probes {
 		if i%2 == 0 {
@@ -96,13 +103,7 @@ func BenchmarkTombSetGet(b *testing.B) {
 
 // BenchmarkTombSetSet adds tombs to a set, forgetting as many (a trace past its first connections).
 func BenchmarkTombSetSet(b *testing.B) {
-	r := rand.New(rand.NewPCG(1, 2))
-	s := newTombSet()
-	hs := make([]uint64, 30000)
-	for i := range hs {
-		hs[i] = r.Uint64()
-		s.set(hs[i], tomb{stream: uint32(i)})
-	}
+	r, s, hs := benchTombs()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
