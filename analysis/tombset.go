@@ -71,7 +71,8 @@ const deadTomb = ^uint32(0)
 
 func newTombSet() tombSet { return tombSet{recent: make(map[uint64]tomb)} }
 
-// len returns the number of tombs.
+// len returns the number of tombs (a tomb shadowed in old counted as well: len is asked only whether it
+// is 0).
 func (s *tombSet) len() int { return len(s.recent) + s.old.n - s.dead }
 
 // find returns the entry of old for h, or nil.
@@ -192,26 +193,26 @@ func (s *tombSet) get(h uint64) (tomb, bool) {
 	return tomb{}, false
 }
 
-// set makes t the tomb for h, replacing the one there may be (endpoints whose hash another's has).
+// set makes t the tomb for h. A tomb of old with the same hash (endpoints whose hash another's has) is
+// shadowed by the new one in recent, and dropped when recent is merged: set does not search old, which
+// cost a search for every eviction.
 func (s *tombSet) set(h uint64, t tomb) {
-	if e := s.find(h); e != nil {
-		e.t = t
-		return
-	}
 	s.recent[h] = t
 	if len(s.recent) >= tombRecent {
 		s.merge()
 	}
 }
 
-// del forgets the tomb for h.
+// del forgets the tomb for h, and the one of old it may shadow.
 func (s *tombSet) del(h uint64) {
+	e := s.found
 	if _, ok := s.recent[h]; ok {
 		delete(s.recent, h)
-		return
+		e = nil
+	} else if e != nil && (e.h != h || e.t.stream == deadTomb) {
+		e = nil
 	}
-	e := s.found
-	if e == nil || e.h != h || e.t.stream == deadTomb {
+	if e == nil {
 		e = s.find(h)
 	}
 	if e != nil {
@@ -232,19 +233,32 @@ func (s *tombSet) merge() {
 	s.batch = b
 	b = s.sortBatch()
 	o := &s.old
-	live := o.n
-	if s.dead > 0 {
-		live = 0
-		for i := range o.n {
-			if e := o.at(i); e.t.stream != deadTomb {
-				*o.at(live) = *e
-				live++
-			}
+	// One pass drops the dead tombs and those the batch shadows, and notes the guide's hashes where the
+	// tombs stay; the merge from the back then moves the rest and notes theirs.
+	live := 0
+	s.guide = s.guide[:0]
+	for i, j := 0, 0; i < o.n; i++ {
+		e := o.at(i)
+		for j < len(b) && b[j].h < e.h {
+			j++
 		}
-		s.dead = 0
+		if e.t.stream == deadTomb || j < len(b) && b[j].h == e.h {
+			continue
+		}
+		if live != i {
+			*o.at(live) = *e
+		}
+		if live%tombGuide == 0 {
+			s.guide = append(s.guide, e.h)
+		}
+		live++
 	}
+	s.dead = 0
 	n := live + len(b)
 	o.resize(n)
+	for len(s.guide) < (n+tombGuide-1)/tombGuide {
+		s.guide = append(s.guide, 0)
+	}
 	i, j := live-1, len(b)-1
 	for k := n - 1; j >= 0; k-- {
 		if i >= 0 && o.at(i).h > b[j].h {
@@ -254,9 +268,8 @@ func (s *tombSet) merge() {
 			*o.at(k) = b[j]
 			j--
 		}
-	}
-	s.guide = s.guide[:0]
-	for i := 0; i < n; i += tombGuide {
-		s.guide = append(s.guide, o.at(i).h)
+		if k%tombGuide == 0 {
+			s.guide[k/tombGuide] = o.at(k).h
+		}
 	}
 }

@@ -57,19 +57,42 @@ func (o *streamOrder) word(k int, i int) uint64 {
 	return w
 }
 
-// global returns the trace's number of lane k's stream j (which must have been added).
+// global returns the trace's number of lane k's stream j (which must have been added). A lookup near the
+// lane's last one (the streams of the HTTP operations handed on, in the order of the frames that finished
+// them, are mostly close together) counts from there, forward or back; another one searches ones.
 func (o *streamOrder) global(k int, j uint32) uint32 {
 	l := &o.last[k]
-	if o.used[k] && j >= l.j && j-l.j <= orderBlock {
-		if j > l.j {
-			l.g = o.forward(k, l.g+1, j-l.j-1)
-			l.j = j
-		}
+	switch {
+	case !o.used[k]:
+	case j == l.j:
+		return l.g
+	case j > l.j && j-l.j <= orderBlock:
+		l.g = o.forward(k, l.g+1, j-l.j-1)
+		l.j = j
+		return l.g
+	case j < l.j && l.j-j <= orderBlock:
+		l.g = o.backward(k, l.g, l.j-j-1)
+		l.j = j
 		return l.g
 	}
 	g := o.selectNth(k, j)
 	o.used[k], l.j, l.g = true, j, g
 	return g
+}
+
+// backward returns the position of the (r+1)th stream of lane k before position from, counting back.
+func (o *streamOrder) backward(k int, from uint32, r uint32) uint32 {
+	i := int(from / 64)
+	w := o.word(k, i) & (1<<(from%64) - 1)
+	for {
+		c := uint32(bits.OnesCount64(w))
+		if r < c {
+			return uint32(i)*64 + nthBit(w, c-1-r)
+		}
+		r -= c
+		i--
+		w = o.word(k, i)
+	}
 }
 
 // forward returns the position of the (r+1)th stream of lane k at or after position from.
@@ -101,10 +124,21 @@ func (o *streamOrder) selectNth(k int, j uint32) uint32 {
 	return o.forward(k, uint32(lo)*orderBlock, j-o.count(k, lo))
 }
 
-// nthBit returns the position of the (r+1)th set bit of w, which has more than r.
+// nthBit returns the position of the (r+1)th set bit of w, which has more than r: the half, quarter and
+// eighth of w that hold it are found by counting, then at most seven bits are cleared below it.
 func nthBit(w uint64, r uint32) uint32 {
+	var pos uint32
+	if c := uint32(bits.OnesCount32(uint32(w))); r >= c {
+		r, w, pos = r-c, w>>32, 32
+	}
+	if c := uint32(bits.OnesCount16(uint16(w))); r >= c {
+		r, w, pos = r-c, w>>16, pos+16
+	}
+	if c := uint32(bits.OnesCount8(uint8(w))); r >= c {
+		r, w, pos = r-c, w>>8, pos+8
+	}
 	for ; r > 0; r-- {
 		w &= w - 1
 	}
-	return uint32(bits.TrailingZeros64(w))
+	return pos + uint32(bits.TrailingZeros64(w))
 }

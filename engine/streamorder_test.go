@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"testing"
 )
@@ -35,6 +36,11 @@ func TestStreamOrder(t *testing.T) {
 						t.Fatalf("n %d bias %v lane %d: global(%d) = %d stepping, want %d", n, bias, k, j, g, w[j])
 					}
 				}
+				for j := len(w) - 1; j >= 0; j -= 1 + r.IntN(300) { // back, with steps
+					if g := o.global(k, uint32(j)); g != w[j] {
+						t.Fatalf("n %d bias %v lane %d: global(%d) = %d going back, want %d", n, bias, k, j, g, w[j])
+					}
+				}
 				for range 2 * len(w) { // at random, each asked twice in a row
 					j := r.IntN(len(w))
 					for range 2 {
@@ -44,6 +50,24 @@ func TestStreamOrder(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestNthBit compares nthBit with clearing the lowest bits one at a time.
+func TestNthBit(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		w := r.Uint64() & r.Uint64()
+		if r.IntN(4) == 0 {
+			w = r.Uint64() | r.Uint64()
+		}
+		x := w
+		for i := uint32(0); x != 0; i++ {
+			if got, want := nthBit(w, i), uint32(bits.TrailingZeros64(x)); got != want {
+				t.Fatalf("nthBit(%#x, %d) = %d, want %d", w, i, got, want)
+			}
+			x &= x - 1
 		}
 	}
 }
