@@ -1,6 +1,10 @@
 package analysis
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+	"unsafe"
+)
 
 // TestStreamIndexDropsEmptiedPages: a full page whose live conversations are down to pageKeepLive moves
 // them aside and keeps only where the evicted records are; every stream still finds its conversation,
@@ -57,5 +61,68 @@ func TestStreamIndexDropsEmptiedPages(t *testing.T) {
 	}
 	if x.pages[0].live != 0 || len(x.rest) != 0 {
 		t.Errorf("all evicted: page 0 live %d, %d set aside", x.pages[0].live, len(x.rest))
+	}
+}
+
+// TestStreamIndexReusesDroppedArray: the array a page drops is the next page's, cleared, and the streams
+// of both pages still find their conversations.
+func TestStreamIndexReusesDroppedArray(t *testing.T) {
+	var x streamIndex
+	convs := make([]tcpConv, 2*streamPageLen+5)
+	for i := range convs[:streamPageLen+1] {
+		convs[i].stream = uint32(i)
+		x.add(&convs[i])
+	}
+	dropped := x.pages[0].conv
+	for s := range uint32(streamPageLen) {
+		x.setConv(s, nil)
+	}
+	if x.pages[0].conv != nil || x.spare != dropped {
+		t.Fatalf("page 0's array not set aside: page %p, spare %p", x.pages[0].conv, x.spare)
+	}
+	for i := streamPageLen + 1; i < len(convs); i++ {
+		convs[i].stream = uint32(i)
+		x.add(&convs[i])
+	}
+	if x.pages[2].conv != dropped || x.spare != nil {
+		t.Fatalf("page 2 did not take page 0's array")
+	}
+	for i, c := range dropped[5:] {
+		if c != nil {
+			t.Fatalf("page 2's entry %d holds a pointer left from page 0", 5+i)
+		}
+	}
+	for s := range uint32(len(convs)) {
+		want := &convs[s]
+		if s < streamPageLen {
+			want = nil
+		}
+		if x.conv(s) != want {
+			t.Fatalf("stream %d: conv %p, want %p", s, x.conv(s), want)
+		}
+	}
+}
+
+// TestHistCache: the same history gives the same string, a nil cache or a full one still gives the
+// right one.
+func TestHistCache(t *testing.T) {
+	var hc histCache
+	a := hc.str([]byte("ShADadFf"))
+	b := hc.str([]byte("ShADadFf"))
+	if a != "ShADadFf" || unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Fatalf("str: %q and %q, not one string", a, b)
+	}
+	for i := range 2 * maxHistories {
+		h := fmt.Sprintf("S%dF", i)
+		if got := hc.str([]byte(h)); got != h {
+			t.Fatalf("str(%q) = %q", h, got)
+		}
+	}
+	if len(hc.m) != maxHistories {
+		t.Fatalf("%d histories kept, want %d", len(hc.m), maxHistories)
+	}
+	var none *histCache
+	if got := none.str([]byte("Sr")); got != "Sr" {
+		t.Fatalf("nil cache: %q", got)
 	}
 }

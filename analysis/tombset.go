@@ -18,7 +18,9 @@ import (
 // streaming commands allocate so little that a collection comes seldom, and garbage stays resident
 // until one does (an array grown by an eighth at a time left 2.19 MB of them on the 2 GB capture). A tomb
 // is looked up only for a segment whose conversation is not live (the first of a connection, or one
-// after its eviction), so the binary search costs nothing a packet.
+// after its eviction), and set once per eviction: a search (find) and a merge now and then cost nothing
+// a packet, and in paired runs on the small-packet capture (85,528 connections) the commands took the
+// same wall time as with the Go map, and 0 to 2.7 % more CPU.
 type tombSet struct {
 	recent map[uint64]tomb // the newest tombs
 	old    tombRun         // the older ones, sorted by hash; a forgotten one is marked dead

@@ -81,7 +81,7 @@ func (u *UDPStreams) Conversations() []Conversation {
 func (u *UDPStreams) Each() iter.Seq[Conversation] {
 	return func(yield func(Conversation) bool) {
 		for _, c := range u.all {
-			if !yield(c.rec.conversation("udp", c.stream, 0)) {
+			if !yield(c.rec.conversation("udp", c.stream, 0, nil)) {
 				return
 			}
 		}
