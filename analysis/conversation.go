@@ -431,8 +431,9 @@ type ConvReader struct {
 	Quiet     int
 }
 
-// histCache hands out one string per connection history: a trace's connections share a few hundred
-// histories, and a string made for each was garbage (1.38 MB of what conversations allocated on the
+// histCache hands out one string per connection history: a trace's connections share few histories (79
+// among the 170,621 connections of the 16 GB benchmark capture, 14 among the 85,528 of the small-packet
+// one), and a string made for each was garbage (1.38 MB of what conversations allocated on the
 // 16 GB benchmark capture), resident until a collection came. A nil cache makes a string each time.
 type histCache struct{ m map[string]string }
 

@@ -59,19 +59,27 @@ func frameList(fs []uint32) string {
 	return b.String()
 }
 
-func seconds(ns int64) string {
-	return string(field.AppendSeconds(nil, ns)[:len(field.AppendSeconds(nil, ns))-6]) + " s"
-}
+func seconds(ns int64) string { return string(appendSeconds(nil, ns)) }
 
 func streamFilter(proto string, ss []uint32) string {
-	parts := make([]string, len(ss))
-	for i, s := range ss {
-		parts[i] = strconv.FormatUint(uint64(s), 10)
-	}
+	return string(appendStreamFilter(nil, proto, ss))
+}
+
+// appendStreamFilter appends the filter that selects streams ss of proto: "tcp.stream == 7", or
+// "tcp.stream in {7, 9}".
+func appendStreamFilter(b []byte, proto string, ss []uint32) []byte {
+	b = append(append(b, proto...), ".stream "...)
 	if len(ss) == 1 {
-		return proto + ".stream == " + parts[0]
+		return strconv.AppendUint(append(b, "== "...), uint64(ss[0]), 10)
 	}
-	return proto + ".stream in {" + strings.Join(parts, ", ") + "}"
+	b = append(b, "in {"...)
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = strconv.AppendUint(b, uint64(s), 10)
+	}
+	return append(b, '}')
 }
 
 // Diagnose tells the story of a trace from its conversations and frame facts.
@@ -97,9 +105,9 @@ func DiagnoseEach(convs iter.Seq[Conversation], facts TraceFacts) Diagnosis {
 // those made one per conversation are written in a buffer reused from one to the next (findingText).
 func DiagnoseStream(convs iter.Seq[Conversation], facts TraceFacts, emit func(*Finding)) string {
 	n := 0
-	add := func(f Finding) {
+	add := func(f *Finding) {
 		n++
-		emit(&f)
+		emit(f)
 	}
 	var text findingText
 	type key struct {
@@ -129,14 +137,12 @@ func DiagnoseStream(convs iter.Seq[Conversation], facts TraceFacts, emit func(*F
 		clean := true
 		if resetMidway(&c) {
 			text.f = resetFinding(&c, &text)
-			n++
-			emit(&text.f)
+			add(&text.f)
 			clean = false
 		}
 		if lossy(&c) {
 			text.f = lossFinding(&c, &text)
-			n++
-			emit(&text.f)
+			add(&text.f)
 			clean = false
 		}
 		if clean {
@@ -149,10 +155,11 @@ func DiagnoseStream(convs iter.Seq[Conversation], facts TraceFacts, emit func(*F
 		okCount += q
 	}
 	for _, k := range order {
-		add(failedFinding(k.kind, groups[k]))
+		f := failedFinding(k.kind, groups[k])
+		add(&f)
 	}
 	if m := len(facts.Malformed); m > 0 {
-		add(Finding{
+		add(&Finding{
 			Severity: "error", Category: "malformed", rank: 2,
 			Title:  fmt.Sprintf("%d malformed frame%s", m, plural(m)),
 			Detail: "decoding stopped inside these frames: a header was cut short or inconsistent (frames " + frameList(facts.Malformed) + ")",
@@ -161,12 +168,12 @@ func DiagnoseStream(convs iter.Seq[Conversation], facts TraceFacts, emit func(*F
 	}
 	if facts.DNS != nil {
 		for _, f := range dnsFindings(facts.DNS) {
-			add(f)
+			add(&f)
 		}
 	}
 	if facts.HTTP != nil {
 		for _, f := range httpFindings(facts.HTTP) {
-			add(f)
+			add(&f)
 		}
 	}
 	if n == 0 {
@@ -309,14 +316,6 @@ func appendSeconds(b []byte, ns int64) []byte {
 	return append(b[:len(b)-6], " s"...)
 }
 
-// appendPlural appends "s" unless n is 1.
-func appendPlural(b []byte, n uint64) []byte {
-	if n == 1 {
-		return b
-	}
-	return append(b, 's')
-}
-
 // appendConnTitle appends "tcp.stream N (client → server) " and what.
 func appendConnTitle(b []byte, c *Conversation, what string) []byte {
 	b = append(b, "tcp.stream "...)
@@ -351,9 +350,9 @@ func resetFinding(c *Conversation, t *findingText) Finding {
 	b = append(b, c.History...)
 	b = append(b, ')')
 	detail := len(b)
-	b = append(b, "tcp.stream == "...)
-	b = strconv.AppendUint(b, uint64(c.Stream), 10)
-	t.b, t.stream[0], t.frame[0] = b, c.Stream, c.RSTFrame
+	t.stream[0], t.frame[0] = c.Stream, c.RSTFrame
+	b = appendStreamFilter(b, "tcp", t.stream[:])
+	t.b = b
 	return Finding{
 		Severity: "warning", Category: "reset", rank: 1,
 		Title: t.str(0, title), Detail: t.str(title, detail),
@@ -383,7 +382,7 @@ func lossFinding(c *Conversation, t *findingText) Finding {
 			rate = 100 * float64(retr) / float64(data)
 		}
 		b = strconv.AppendUint(b, uint64(retr), 10)
-		b = appendPlural(append(b, " retransmission"...), uint64(retr))
+		b = append(append(b, " retransmission"...), plural(int(retr))...)
 		b = strconv.AppendUint(append(b, " of "...), data, 10)
 		b = strconv.AppendFloat(append(b, " data segments ("...), rate, 'f', 1, 64)
 		b = strconv.AppendUint(append(b, "%; client "...), uint64(c.Retrans[0]), 10)
@@ -392,21 +391,21 @@ func lossFinding(c *Conversation, t *findingText) Finding {
 	}
 	if lost > 0 {
 		b = strconv.AppendUint(sep(b), uint64(lost), 10)
-		b = append(appendPlural(append(b, " segment"...), uint64(lost)), " not captured"...)
+		b = append(append(append(b, " segment"...), plural(int(lost))...), " not captured"...)
 	}
 	if dups > 0 {
 		b = strconv.AppendUint(sep(b), uint64(dups), 10)
-		b = appendPlural(append(b, " duplicate ACK"...), uint64(dups))
+		b = append(append(b, " duplicate ACK"...), plural(int(dups))...)
 	}
 	if zw > 0 {
 		b = strconv.AppendUint(sep(b), uint64(zw), 10)
-		b = append(appendPlural(append(b, " zero-window advertisement"...), uint64(zw)), " (a receiver could not keep up)"...)
+		b = append(append(append(b, " zero-window advertisement"...), plural(int(zw))...), " (a receiver could not keep up)"...)
 	}
 	detail := len(b)
-	b = append(b, "tcp.stream == "...)
-	b = strconv.AppendUint(b, uint64(c.Stream), 10)
+	t.stream[0] = c.Stream
+	b = appendStreamFilter(b, "tcp", t.stream[:])
 	b = append(b, " && tcp.analysis.flags && !tcp.analysis.window_update"...)
-	t.b, t.stream[0] = b, c.Stream
+	t.b = b
 	sev := "note"
 	if retr > 0 && (data == 0 || float64(retr)/float64(data) >= 0.01) || zw > 0 {
 		sev = "warning"

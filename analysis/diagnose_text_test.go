@@ -3,8 +3,11 @@ package analysis
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/wirelens/wirelens/field"
 )
 
 // TestFindingTextAsFmt: the reset and loss findings written in findingText's reused buffer say, word for
@@ -58,8 +61,8 @@ func fmtResetFinding(c Conversation) Finding {
 		Severity: "warning", Category: "reset", rank: 1,
 		Title: fmt.Sprintf("tcp.stream %d (%s → %s) reset by the %s", c.Stream, c.Client, c.Server, who),
 		Detail: fmt.Sprintf("RST in frame %d after %d bytes from the client and %d from the server, %s into the connection (state %s, history %s)",
-			c.RSTFrame, c.Payload[0], c.Payload[1], seconds(c.LastTime-c.FirstTime), c.State, c.History),
-		Streams: []uint32{c.Stream}, Frames: []uint32{c.RSTFrame}, Filter: streamFilter("tcp", []uint32{c.Stream}),
+			c.RSTFrame, c.Payload[0], c.Payload[1], refSeconds(c.LastTime-c.FirstTime), c.State, c.History),
+		Streams: []uint32{c.Stream}, Frames: []uint32{c.RSTFrame}, Filter: refStreamFilter("tcp", []uint32{c.Stream}),
 	}
 }
 
@@ -96,6 +99,38 @@ func fmtLossFinding(c Conversation) Finding {
 		Title:   fmt.Sprintf("tcp.stream %d (%s → %s) lost or repeated data", c.Stream, c.Client, c.Server),
 		Detail:  strings.Join(parts, ", "),
 		Streams: []uint32{c.Stream},
-		Filter:  streamFilter("tcp", []uint32{c.Stream}) + " && tcp.analysis.flags && !tcp.analysis.window_update",
+		Filter:  refStreamFilter("tcp", []uint32{c.Stream}) + " && tcp.analysis.flags && !tcp.analysis.window_update",
+	}
+}
+
+// refSeconds and refStreamFilter are seconds and streamFilter as they were made before they were written
+// with appendSeconds and appendStreamFilter, so that the reference findings above do not use the code
+// under test.
+func refSeconds(ns int64) string {
+	return string(field.AppendSeconds(nil, ns)[:len(field.AppendSeconds(nil, ns))-6]) + " s"
+}
+
+func refStreamFilter(proto string, ss []uint32) string {
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = strconv.FormatUint(uint64(s), 10)
+	}
+	if len(ss) == 1 {
+		return proto + ".stream == " + parts[0]
+	}
+	return proto + ".stream in {" + strings.Join(parts, ", ") + "}"
+}
+
+// TestStreamFilter: appendStreamFilter writes what the strings did, for one stream and for several.
+func TestStreamFilter(t *testing.T) {
+	for _, ss := range [][]uint32{{0}, {7}, {7, 9}, {1, 2, 40000}} {
+		if got, want := streamFilter("tcp", ss), refStreamFilter("tcp", ss); got != want {
+			t.Errorf("streamFilter(%v) = %q, want %q", ss, got, want)
+		}
+	}
+	for _, ns := range []int64{0, 1, 999_999, 1_500_000_000, 123_456_789_012} {
+		if got, want := seconds(ns), refSeconds(ns); got != want {
+			t.Errorf("seconds(%d) = %q, want %q", ns, got, want)
+		}
 	}
 }

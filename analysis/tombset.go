@@ -27,9 +27,8 @@ type tombSet struct {
 	dead   int             // dead entries in old
 	guide  []uint64        // the hash of every tombGuide-th entry of old (see find)
 	found  *tombEntry      // the entry get found last (del forgets a tomb right after get found it)
-	batch  []tombEntry     // reused to sort recent when it moves to old
-	sorted []tombEntry     // batch sorted (sortBatch)
-	counts []int32         // sortBatch's buckets
+	sorted []tombEntry     // recent sorted by hash when it moves to old (sortRecent)
+	counts []int32         // sortRecent's buckets
 }
 
 // tombRun is a sorted run of tombs in pages of tombPage.
@@ -63,8 +62,9 @@ type tombEntry struct {
 
 // tombRecent is the most tombs kept in tombSet.recent before they are merged into tombSet.old. A merge
 // moves most of old, so fewer merges cost less: with 512, list -f on the small-packet capture was 12 %
-// slower than with a Go map of every tomb (a binary search of the whole run too); with 4,096 the map and
-// the batch it is sorted in take some 230 KB.
+// slower than with a Go map of every tomb (a binary search of the whole run too). With 4,096, the map,
+// its sorted copy and the buckets take 302 KB (the heap of a tombSet after its first merge, less its run
+// and guide).
 const tombRecent = 4096
 
 // deadTomb marks a forgotten entry of tombSet.old (no conversation has that stream number: it is out of a
@@ -117,26 +117,27 @@ func (s *tombSet) find(h uint64) *tombEntry {
 	return nil
 }
 
-// sortBatch returns the batch sorted by hash. The hashes are spread evenly, so the entries are put in
-// tombRecent buckets by their top bits, and each bucket (one entry on average) is then sorted: a
-// comparison sort of the batch took most of a merge's time (BenchmarkTombSetSet).
-func (s *tombSet) sortBatch() []tombEntry {
+// sortRecent returns the recent tombs sorted by hash (the batch a merge moves to old). The hashes are
+// spread evenly, so the tombs are put in tombRecent buckets by their top bits, straight from the map, and
+// each bucket (one tomb on average) is then sorted: a comparison sort of the batch took most of a merge's
+// time (BenchmarkTombSetSet).
+func (s *tombSet) sortRecent() []tombEntry {
 	const shift = 64 - 12 // 4,096 buckets
 	if s.counts == nil {
 		s.counts = make([]int32, 1<<12+1)
 	}
 	c := s.counts
 	clear(c)
-	for _, e := range s.batch {
-		c[e.h>>shift+1]++
+	for h := range s.recent {
+		c[h>>shift+1]++
 	}
 	for i := 1; i < len(c); i++ {
 		c[i] += c[i-1]
 	}
-	out := slices.Grow(s.sorted[:0], len(s.batch))[:len(s.batch)]
-	for _, e := range s.batch {
-		k := e.h >> shift
-		out[c[k]] = e
+	out := slices.Grow(s.sorted[:0], len(s.recent))[:len(s.recent)]
+	for h, t := range s.recent {
+		k := h >> shift
+		out[c[k]] = tombEntry{h, t}
 		c[k]++
 	}
 	s.sorted = out
@@ -227,13 +228,8 @@ func (s *tombSet) del(h uint64) {
 // out from the front, then the two sorted runs are merged from the back.
 func (s *tombSet) merge() {
 	s.found = nil // entries move
-	b := s.batch[:0]
-	for h, t := range s.recent {
-		b = append(b, tombEntry{h, t})
-	}
+	b := s.sortRecent()
 	clear(s.recent)
-	s.batch = b
-	b = s.sortBatch()
 	o := &s.old
 	// One pass drops the dead tombs and those the batch shadows, and notes the guide's hashes where the
 	// tombs stay; the merge from the back then moves the rest and notes theirs.
