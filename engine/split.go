@@ -45,9 +45,8 @@ var errSplitMixed = errors.New("engine: a frame's TCP headers belong to both tra
 type tcpSplit struct {
 	late  *analysis.TCPStreams // the caller's tracker
 	clock analysis.SweepClock  // the producer's: when both trackers sweep
-	// global maps each tracker's stream numbers (0: the producer's, 1: the caller's) to the trace's.
-	global [2][]uint32
-	next   uint32
+	// order maps each tracker's stream numbers (0: the producer's, 1: the caller's) to the trace's.
+	order *recentOrder
 }
 
 // splitBatch is what the producer notes about each frame of a batch for split tracking.
@@ -82,7 +81,7 @@ func (t *Trace) startSplit() {
 	late := t.tcp.Twin()
 	late.SweepsOutside()
 	late.ShareMemory(2)
-	t.split = &tcpSplit{late: late}
+	t.split = &tcpSplit{late: late, order: newRecentOrder(recentLen)}
 }
 
 // shardOf returns the tracker that takes p's TCP headers (s: its first, prepared); ok is false when
@@ -145,13 +144,11 @@ func (sp *tcpSplit) caller(b *batch, i int) {
 		sp.late.SweepAt(p.TimeNS)
 	}
 	for range n {
-		sp.global[k] = append(sp.global[k], sp.next)
-		sp.next++
+		sp.order.add(int(k))
 	}
-	g := sp.global[k]
 	for j := range p.NumTCP() {
 		if c := &p.TCP[j]; c.Valid {
-			c.Stream = g[c.Stream]
+			c.Stream = sp.order.global(int(k), c.Stream)
 		}
 	}
 }

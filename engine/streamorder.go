@@ -142,3 +142,53 @@ func nthBit(w uint64, r uint32) uint32 {
 	}
 	return pos + uint32(bits.TrailingZeros64(w))
 }
+
+// recentOrder is a streamOrder with the trace's numbers of each lane's (or tracker's) last recentLen
+// streams also kept in a ring: split tracking maps the stream of every TCP header of every frame, nearly
+// always one of the last few thousand, so that nearly every lookup is an index into the ring, and an
+// older one counts bits in the order. A slice of the trace's numbers per tracker took 4 bytes a stream,
+// 8 while append doubled it (3.5 MB and more of list's heap on the 1 GB small-packet benchmark capture,
+// 878,539 connections), and grew with the trace; the ring takes recentLen × 4 bytes per tracker whatever
+// the trace.
+type recentOrder struct {
+	// The caller's goroutine reads it at every frame: the padding keeps the producer's writes off its
+	// cache lines. Without it (a 160-byte object, sharing lines with others), list -f took 1.031–1.045
+	// of the time (bench/ab.sh, small-packet capture, slower in 14 and 15 of 15 pairs) for 0.3 % more
+	// instructions (cachegrind); with it, 0.981 (faster in 11 of 15).
+	_      [64]byte
+	order  streamOrder
+	recent [laneCount][]uint32 // recent[k][j&mask]: the trace's number of lane k's stream j, for the last mask+1
+	n      [laneCount]uint32   // streams of each lane
+	mask   uint32              // the rings' length less one (a power of two: no division per lookup)
+	_      [64]byte
+}
+
+// recentLen is the length of each lane's ring in recentOrder: the streams begun since a connection's
+// first frame, for nearly every connection of the benchmark captures (keep-alive ones included).
+const recentLen = 16384
+
+// newRecentOrder returns a recentOrder whose rings hold the last size streams of each lane (size: a power
+// of two).
+func newRecentOrder(size int) *recentOrder {
+	o := &recentOrder{mask: uint32(size - 1)}
+	for k := range o.recent {
+		o.recent[k] = make([]uint32, size)
+	}
+	return o
+}
+
+// add records that lane k numbered the trace's next stream, and returns its number.
+func (o *recentOrder) add(k int) uint32 {
+	g := o.order.add(k)
+	o.recent[k][o.n[k]&o.mask] = g
+	o.n[k]++
+	return g
+}
+
+// global returns the trace's number of lane k's stream j (which must have been added).
+func (o *recentOrder) global(k int, j uint32) uint32 {
+	if o.n[k]-j <= o.mask+1 {
+		return o.recent[k][j&o.mask]
+	}
+	return o.order.global(k, j)
+}

@@ -71,3 +71,33 @@ func TestNthBit(t *testing.T) {
 		}
 	}
 }
+
+// TestRecentOrder numbers streams in random trackers, as split tracking does, and after each new
+// stream maps back streams of each tracker that are in the ring, just past it and long before it,
+// against a slice of every stream's number.
+func TestRecentOrder(t *testing.T) {
+	for _, size := range []int{1, 8, 64} {
+		r := rand.New(rand.NewPCG(uint64(size), 7))
+		o := newRecentOrder(size)
+		var want [laneCount][]uint32
+		for i := range 3000 {
+			k := r.IntN(laneCount)
+			if g := o.add(k); g != uint32(i) {
+				t.Fatalf("size %d: add returned %d for stream %d", size, g, i)
+			}
+			want[k] = append(want[k], uint32(i))
+			for k := range laneCount {
+				w := want[k]
+				if len(w) == 0 {
+					continue
+				}
+				for _, back := range []int{1, size, size + 1, 1 + r.IntN(len(w))} {
+					j := len(w) - min(back, len(w))
+					if g := o.global(k, uint32(j)); g != w[j] {
+						t.Fatalf("size %d tracker %d after %d streams: global(%d) = %d, want %d", size, k, i+1, j, g, w[j])
+					}
+				}
+			}
+		}
+	}
+}
