@@ -468,7 +468,7 @@ func (r *ConvReader) Each(lo, hi int) iter.Seq[Conversation] {
 	return func(yield func(Conversation) bool) {
 		t := r.t
 		for s := lo; s < min(hi, t.all.len()); s++ {
-			if r.SkipQuiet && t.all.conv(uint32(s)) == nil && t.all.quiet(uint32(s)) {
+			if r.SkipQuiet && t.all.conv(uint32(s)) == nil && t.all.quiet(uint32(s), &r.cc.page) {
 				r.Quiet++
 				continue
 			}

@@ -87,9 +87,10 @@ type chunkCache struct {
 		used  uint64
 		b     []byte
 	}
-	size  int    // entries in use at most (0: doneCache)
-	uses  uint64 // the clock of cache uses
-	reads int    // chunks read back from the file
+	size  int       // entries in use at most (0: doneCache)
+	uses  uint64    // the clock of cache uses
+	reads int       // chunks read back from the file
+	page  pageCache // the stream index's last page read back (streamIndex.off)
 }
 
 // doneCache is the number of spilled chunks kept once read back (512 KiB).
@@ -518,12 +519,13 @@ func (t *TCPStreams) retire(c *tcpConv) bool {
 	for i := range c.dirs {
 		t.segs.Put(c.dirs[i].seq.segs)
 	}
-	t.all.setConv(c.stream, nil)
-	t.all.setOff(c.stream, off)
+	e := lateRec{off: off}
 	if t.skipQuiet {
 		q := c.rec.quietView()
-		t.all.setQuiet(c.stream, q.Quiet())
+		e.quiet = q.Quiet()
 	}
+	t.all.setRec(c.stream, e)
+	t.all.setConv(c.stream, nil) // last: the page may go to the file
 	t.evicted++
 	if t.lastConv == c {
 		t.lastConv = nil // the structure is about to be reused for another conversation
@@ -581,7 +583,7 @@ func (t *TCPStreams) revive(h uint64, k convKey) *tcpConv {
 	stream := tb.stream
 	c := t.newConv()
 	c.stream = stream
-	t.done.get(t.all.off(stream), c)
+	t.done.get(t.all.off(stream, &t.done.cache.page), c)
 	if !c.rec.key.eq(&k) {
 		t.free.put(c)
 		return nil // another conversation's endpoints with the same 64-bit hash
@@ -604,13 +606,16 @@ func (t *TCPStreams) recordWith(s uint32, tmp *tcpConv, cc *chunkCache) *tcpConv
 		return c
 	}
 	tmp.stream = s
-	t.done.getWith(t.all.off(s), tmp, cc, false)
+	t.done.getWith(t.all.off(s, &cc.page), tmp, cc, false)
 	return tmp
 }
 
 // Close removes the temporary file that the records of evicted conversations may have been written to.
 // Conversations can no longer be read after it.
-func (t *TCPStreams) Close() { t.done.close() }
+func (t *TCPStreams) Close() {
+	t.done.close()
+	t.all.close()
+}
 
 // Live returns the number of TCP conversations held whole (in progress or recently closed), the number
 // moved to the compact store and the number brought back from it by a late segment.
