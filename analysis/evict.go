@@ -3,7 +3,6 @@ package analysis
 import (
 	"encoding/binary"
 	"hash/maphash"
-	"os"
 
 	"github.com/wirelens/wirelens/dissect"
 )
@@ -64,12 +63,11 @@ const doneChunk = 64 << 10 // bytes per chunk of the store; a record never spans
 // closed, or at once where the system allows) and read back a chunk at a time through a small cache: the
 // store's memory stays the same however many connections a trace holds.
 type doneStore struct {
-	chunks    [][]byte // nil for a chunk in the file
-	lens      []uint16 // bytes used in each chunk (doneChunk fits: 64 KiB - 1 at most, see add)
-	memChunks int      // chunks kept in memory (0: memChunksDefault)
-	spilled   int      // chunks [0, spilled) are in the file
-	file      *os.File
-	fileErr   bool       // the file could not be made or written: chunks stay in memory
+	chunks    [][]byte   // nil for a chunk in the file
+	lens      []uint16   // bytes used in each chunk (doneChunk fits: 64 KiB - 1 at most, see add)
+	memChunks int        // chunks kept in memory (0: memChunksDefault)
+	spilled   int        // chunks [0, spilled) are in the file
+	file      spillFile  // chunks [0, spilled); one that cannot be written stays in memory
 	spare     []byte     // a chunk written to the file, whose memory the next chunk takes
 	cache     chunkCache // spilled chunks read back during the trace and by Each
 }
@@ -133,20 +131,10 @@ func (d *doneStore) spill() {
 	if keep == 0 {
 		keep = memChunksDefault
 	}
-	for len(d.chunks)-d.spilled >= keep && !d.fileErr {
-		if d.file == nil {
-			f, err := os.CreateTemp("", "wirelens-conversations-*")
-			if err != nil {
-				d.fileErr = true
-				return
-			}
-			d.file = f
-			os.Remove(f.Name()) // where the system allows it, the file goes when it is closed
-		}
+	for len(d.chunks)-d.spilled >= keep {
 		i := d.spilled
-		if _, err := d.file.WriteAt(d.chunks[i], int64(i)*doneChunk); err != nil {
-			d.fileErr = true
-			return
+		if !d.file.writeAt(d.chunks[i], int64(i)*doneChunk) {
+			return // the chunks stay in memory
 		}
 		if d.spare == nil {
 			d.spare = d.chunks[i] // the next chunk is written in it
@@ -195,7 +183,7 @@ func (d *doneStore) cached(i int, cc *chunkCache) []byte {
 		e.b = make([]byte, doneChunk)
 	}
 	cc.reads++
-	if _, err := d.file.ReadAt(e.b[:d.lens[i]], int64(i)*doneChunk); err != nil {
+	if err := d.file.readAt(e.b[:d.lens[i]], int64(i)*doneChunk); err != nil {
 		clear(e.b) // cannot happen short of a failing disk: the records read as empty
 	}
 	e.chunk, e.used = i+1, cc.uses
@@ -204,12 +192,7 @@ func (d *doneStore) cached(i int, cc *chunkCache) []byte {
 
 // close removes the file of spilled records.
 func (d *doneStore) close() {
-	if d.file != nil {
-		name := d.file.Name()
-		d.file.Close()
-		os.Remove(name)
-		d.file = nil
-	}
+	d.file.close()
 }
 
 // Record layout, all varints: flags, key, frames and times, counters, history, the sides' sequence bases

@@ -115,7 +115,7 @@ func TestStoreSpills(t *testing.T) {
 			offs = append(offs, off)
 		}
 	}
-	if mem.spilled < 2 || mem.file == nil {
+	if mem.spilled < 2 || mem.file.f == nil {
 		t.Fatalf("%d chunks written out of %d", mem.spilled, len(mem.chunks))
 	}
 	held := 0
@@ -135,7 +135,7 @@ func TestStoreSpills(t *testing.T) {
 			t.Fatalf("record at %#x (chunk %d, spilled %d): got %+v, want %+v", off, off>>16, mem.spilled, got.rec, want.rec)
 		}
 	}
-	f := mem.file
+	f := mem.file.f
 	mem.close()
 	if _, err := f.Stat(); err == nil {
 		t.Error("the file is still open after close")

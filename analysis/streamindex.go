@@ -1,9 +1,6 @@
 package analysis
 
-import (
-	"encoding/binary"
-	"os"
-)
+import "encoding/binary"
 
 // streamIndex maps each stream number to its live conversation or, once the conversation is evicted, to
 // where its record is in the store. It grows in pages that never move: a slice of every stream, grown
@@ -25,11 +22,10 @@ type streamIndex struct {
 	spare *[streamPageLen]*tcpConv
 	// spareRecs is the recs of the page written to the file last, for the next page.
 	spareRecs *pageRecs
-	file      *os.File // the pages written out, pageRecsSize bytes at (slot-1)*pageRecsSize
-	fileErr   bool     // the file could not be made or written: pages stay in memory
-	slots     int32    // slots used in the file
-	writes    uint64   // pages written (a page brought back and written again makes pageCaches stale)
-	buf       []byte   // a page's bytes, being written
+	file      spillFile // the pages written out, pageRecsSize bytes at (slot-1)*pageRecsSize
+	slots     int32     // slots used in the file
+	writes    uint64    // pages written (a page brought back and written again makes pageCaches stale)
+	buf       []byte    // a page's bytes, being written
 	// late holds what changed of the streams of pages in the file (a conversation evicted after its
 	// page dropped its array: one of the few that last, or one brought back), lateFold at most per page.
 	late map[uint32]lateRec
@@ -184,26 +180,13 @@ func (x *streamIndex) recsOf(p *streamPage, pc *pageCache) *pageRecs {
 // writeOut writes page p's recs to the file, in the slot it had if it was written before, and lets them
 // go (they become the next page's), unless the file cannot be written.
 func (x *streamIndex) writeOut(p *streamPage) {
-	if x.fileErr {
-		return
-	}
-	if x.file == nil {
-		f, err := os.CreateTemp("", "wirelens-streams-*")
-		if err != nil {
-			x.fileErr = true
-			return
-		}
-		x.file = f
-		os.Remove(f.Name()) // where the system allows it, the file goes when it is closed
-	}
 	slot := p.slot
 	if slot == 0 {
 		slot = x.slots + 1
 	}
 	x.buf = p.recs.append(x.buf[:0])
-	if _, err := x.file.WriteAt(x.buf, int64(slot-1)*pageRecsSize); err != nil {
-		x.fileErr = true
-		return
+	if !x.file.writeAt(x.buf, int64(slot-1)*pageRecsSize) {
+		return // the page stays in memory
 	}
 	if p.slot == 0 {
 		x.slots++
@@ -240,7 +223,7 @@ func (x *streamIndex) read(slot int32, recs *pageRecs, buf *[]byte) {
 		*buf = make([]byte, pageRecsSize)
 	}
 	b := (*buf)[:pageRecsSize]
-	if _, err := x.file.ReadAt(b, int64(slot-1)*pageRecsSize); err != nil {
+	if err := x.file.readAt(b, int64(slot-1)*pageRecsSize); err != nil {
 		clear(b) // cannot happen short of a failing disk: the offsets read as the first record
 	}
 	recs.decode(b)
@@ -270,12 +253,7 @@ func (r *pageRecs) decode(b []byte) {
 
 // close removes the file of pages written out.
 func (x *streamIndex) close() {
-	if x.file != nil {
-		name := x.file.Name()
-		x.file.Close()
-		os.Remove(name)
-		x.file = nil
-	}
+	x.file.close()
 }
 
 // off returns where stream s's record is in the store, reading its page back through pc if need be.

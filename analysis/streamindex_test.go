@@ -181,6 +181,31 @@ func TestStreamIndexWritesOutEvictedPages(t *testing.T) {
 	})
 }
 
+// TestStreamIndexKeepsPagesWhenFileFails: with a file that cannot be written, pages stay in memory and
+// every stream still finds its offset.
+func TestStreamIndexKeepsPagesWhenFileFails(t *testing.T) {
+	var x streamIndex
+	x.file.failed = true
+	convs := make([]tcpConv, streamPageLen+1)
+	for i := range convs {
+		convs[i].stream = uint32(i)
+		x.add(&convs[i])
+	}
+	for s := range uint32(streamPageLen) {
+		x.setRec(s, lateRec{off: s + 9})
+		x.setConv(s, nil)
+	}
+	if x.pages[0].conv != nil || x.pages[0].recs == nil || x.file.f != nil {
+		t.Fatalf("page 0: array %p, recs %p, file %v", x.pages[0].conv, x.pages[0].recs, x.file.f)
+	}
+	var pc pageCache
+	for s := range uint32(streamPageLen) {
+		if got := x.off(s, &pc); got != s+9 {
+			t.Fatalf("stream %d: off %d, want %d", s, got, s+9)
+		}
+	}
+}
+
 // TestHistCache: the same history gives the same string, a nil cache or a full one still gives the
 // right one.
 func TestHistCache(t *testing.T) {
