@@ -593,8 +593,8 @@ func (t *TCPStreams) recordWith(s uint32, tmp *tcpConv, cc *chunkCache) *tcpConv
 	return tmp
 }
 
-// Close removes the temporary file that the records of evicted conversations may have been written to.
-// Conversations can no longer be read after it.
+// Close removes the temporary files that the records of evicted conversations and the stream index's
+// pages may have been written to. Conversations can no longer be read after it.
 func (t *TCPStreams) Close() {
 	t.done.close()
 	t.all.close()
