@@ -85,13 +85,8 @@ func (x *streamIndex) add(c *tcpConv) {
 			conv = new([streamPageLen]*tcpConv)
 		}
 		x.spare = nil
-		recs := x.spareRecs
-		if recs == nil {
-			recs = new(pageRecs)
-		} else {
-			*recs = pageRecs{}
-		}
-		x.spareRecs = nil
+		recs := x.takeRecs()
+		*recs = pageRecs{}
 		x.pages = append(x.pages, &streamPage{conv: conv, recs: recs})
 	}
 	p := x.pages[x.n/streamPageLen]
@@ -196,15 +191,21 @@ func (x *streamIndex) writeOut(p *streamPage) {
 	x.spareRecs, p.recs = p.recs, nil
 }
 
+// takeRecs returns the recs a page let go last (as they were), or new ones.
+func (x *streamIndex) takeRecs() *pageRecs {
+	recs := x.spareRecs
+	x.spareRecs = nil
+	if recs == nil {
+		recs = new(pageRecs)
+	}
+	return recs
+}
+
 // fold writes the offsets and quiet bits that wait in late for page pi (at pages[pi]) into its slot of
 // the file: read back, changed, written again.
 func (x *streamIndex) fold(pi uint32) {
 	p := x.pages[pi]
-	recs := x.spareRecs
-	if recs == nil {
-		recs = new(pageRecs)
-	}
-	x.spareRecs = nil
+	recs := x.takeRecs()
 	x.read(p.slot, recs, &x.buf)
 	for s, e := range x.late {
 		if s/streamPageLen == pi {

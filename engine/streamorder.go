@@ -147,12 +147,13 @@ func nthBit(w uint64, r uint32) uint32 {
 // streams also kept in a ring: split tracking maps the stream of every TCP header of every frame, nearly
 // always one of the last few thousand, so that nearly every lookup is an index into the ring, and an
 // older one counts bits in the order. A slice of the trace's numbers per tracker took 4 bytes a stream,
-// 8 while append doubled it (3.5 MB and more of list's heap on the 1 GB small-packet benchmark capture,
-// 878,539 connections), and grew with the trace; the ring takes recentLen × 4 bytes per tracker whatever
-// the trace.
+// 8 while append doubled it, and grew with the trace (list -f's peak RSS on the 1 GB small-packet
+// benchmark capture, 887,961 streams: 41.3 MiB with it, 34.1 with this); the ring takes recentLen × 4
+// bytes per tracker whatever the trace.
 type recentOrder struct {
 	// The caller's goroutine reads it at every frame: the padding keeps the producer's writes off its
-	// cache lines. Without it (a 160-byte object, sharing lines with others), list -f took 1.031–1.045
+	// cache lines. Without it (a 160-byte object, most likely sharing lines with memory the producer
+	// writes: padding alone removed the cost), list -f took 1.031–1.045
 	// of the time (bench/ab.sh, small-packet capture, slower in 14 and 15 of 15 pairs) for 0.3 % more
 	// instructions (cachegrind); with it, 0.981 (faster in 11 of 15).
 	_      [64]byte
@@ -163,8 +164,9 @@ type recentOrder struct {
 	_      [64]byte
 }
 
-// recentLen is the length of each lane's ring in recentOrder: the streams begun since a connection's
-// first frame, for nearly every connection of the benchmark captures (keep-alive ones included).
+// recentLen is the length of each lane's ring in recentOrder. It held every stream looked up in list -f
+// on the benchmark captures (the 1 and 4 GB ones, keep-alive connections included, and both
+// small-packet ones: no lookup left the ring, counted by a scratch build).
 const recentLen = 16384
 
 // newRecentOrder returns a recentOrder whose rings hold the last size streams of each lane (size: a power
