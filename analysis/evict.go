@@ -44,8 +44,15 @@ const closedIdle = 10e9
 // trace until it was 10 s long (+16 to +25 % from the 1 GB benchmark capture, 6.4 s, to the 2 GB one).
 const closedIdleSettled = 1e9
 
-// sweepEvery is how often (capture time) the closing conversations are looked over for finished ones.
-const sweepEvery = 1e9
+// sweepEvery is how often (capture time) the closing conversations are looked over for finished ones. A
+// sweep costs only the conversations it evicts (see sweep), so looking often costs nothing more, and the
+// evictions come a few at a time instead of in bursts. Once a second, on a trace of short connections,
+// each sweep evicted thousands at once, and in the pipeline the goroutine that swept held up the other:
+// on the small-packet benchmark capture the caller's goroutine of list -f waited 0.067–0.074 s of a run
+// for batches, 0.027–0.029 s at 1/32 s (execution traces, bench/tracestat), and list -f took 0.922 of
+// the wall time (15 alternating pairs, 14 faster). 1/8 s was slower than 1/32, 1/128 the same
+// (BENCHMARKS.md).
+const sweepEvery = 1e9 / 32
 
 // maxFree bounds the list of retired conversation structures kept for reuse.
 const maxFree = 4096

@@ -237,10 +237,10 @@ func (t *TCPStreams) ObservePrepared(p *dissect.Packet, pre *TCPSeg) {
 }
 
 // SweepClock says at which frames a tracker looks over its closing conversations for finished ones: at
-// the first frame, in capture order, at least a second of capture time after the last look.
+// the first frame, in capture order, at least sweepEvery of capture time after the last look.
 type SweepClock struct{ last int64 }
 
-// Due says whether a frame captured at now is one to sweep at (and if so, starts the next second).
+// Due says whether a frame captured at now is one to sweep at (and if so, starts the next interval).
 func (c *SweepClock) Due(now int64) bool {
 	if now-c.last >= sweepEvery {
 		c.last = now
