@@ -23,6 +23,7 @@ import (
 func main() {
 	procs := flag.Int("procs", 2, "processors the run had (GOMAXPROCS)")
 	parts := flag.Int("parts", 20, "parts of the run to show the busy processors of")
+	flag.BoolVar(&showSpells, "spells", false, "also show, for the goroutines that ran longest, how their waiting and runnable time splits by the length of each spell")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: tracestat [-procs N] [-parts N] TRACE")
@@ -32,6 +33,39 @@ func main() {
 		fmt.Fprintln(os.Stderr, "tracestat:", err)
 		os.Exit(1)
 	}
+}
+
+// showSpells: -spells.
+var showSpells bool
+
+// spellBounds are the upper bounds of the spell lengths -spells counts (the last: longer).
+var spellBounds = [...]int64{50e3, 200e3, 1e6, 5e6}
+
+// spells counts a goroutine's spells in one state by length: how many, and their time, per bound.
+type spells struct {
+	n  [len(spellBounds) + 1]int
+	ns [len(spellBounds) + 1]int64
+}
+
+func (s *spells) add(d int64) {
+	k := 0
+	for k < len(spellBounds) && d >= spellBounds[k] {
+		k++
+	}
+	s.n[k]++
+	s.ns[k] += d
+}
+
+func (s *spells) String() string {
+	out := ""
+	for k := range s.n {
+		lim := "longer"
+		if k < len(spellBounds) {
+			lim = fmt.Sprintf("<%dµs", spellBounds[k]/1e3)
+		}
+		out += fmt.Sprintf(" %s %d (%.3f s)", lim, s.n[k], float64(s.ns[k])/1e9)
+	}
+	return out
 }
 
 // span is a time a goroutine ran, in nanoseconds from the trace's first event.
@@ -54,6 +88,13 @@ func run(path string, procs, parts int) error {
 	state := map[trace.GoID]trace.GoState{}
 	since := map[trace.GoID]trace.Time{}
 	runnable, waiting := map[trace.GoID]int64{}, map[trace.GoID]int64{}
+	runnableSpells, waitingSpells := map[trace.GoID]*spells{}, map[trace.GoID]*spells{}
+	spell := func(m map[trace.GoID]*spells, id trace.GoID, d int64) {
+		if m[id] == nil {
+			m[id] = new(spells)
+		}
+		m[id].add(d)
+	}
 	nRunning, nRunnable := 0, 0
 	var idleRunnable int64 // processor time idle while a goroutine was runnable
 	var lastT trace.Time
@@ -88,8 +129,10 @@ func run(path string, procs, parts int) error {
 			switch state[id] {
 			case trace.GoRunnable:
 				runnable[id] += int64(ev.Time() - t0)
+				spell(runnableSpells, id, int64(ev.Time()-t0))
 			case trace.GoWaiting:
 				waiting[id] += int64(ev.Time() - t0)
+				spell(waitingSpells, id, int64(ev.Time()-t0))
 			}
 		}
 		for _, x := range [2]struct {
@@ -150,6 +193,14 @@ func run(path string, procs, parts int) error {
 	for _, id := range ids[:min(6, len(ids))] {
 		fmt.Printf("  goroutine %d ran %.3f s, runnable %.3f s, waiting %.3f s\n", id, float64(ran[id])/1e9,
 			float64(runnable[id])/1e9, float64(waiting[id])/1e9)
+		if showSpells && ran[id] > wall/10 {
+			if s := waitingSpells[id]; s != nil {
+				fmt.Printf("    waiting spells:%s\n", s)
+			}
+			if s := runnableSpells[id]; s != nil {
+				fmt.Printf("    runnable spells:%s\n", s)
+			}
+		}
 	}
 	return nil
 }
