@@ -87,9 +87,10 @@ type Trace struct {
 	// stopAhead stops the goroutine that reads the file ahead (capture.Reader.ReadAhead), if it runs (a
 	// compressed file; otherwise the pipeline or the dealer reads it: ReadInline).
 	stopAhead func()
-	cur       *batch // the batch Next is handing out
-	i         int    // the next packet of cur
-	err       error  // the error Next returns once cur is done
+	cur       *batch  // the batch Next is handing out
+	spin      spinner // how the caller waits for the next batch
+	i         int     // the next packet of cur
+	err       error   // the error Next returns once cur is done
 	// Start is the time of the first frame (ns since the Unix epoch); Frames counts the frames read.
 	Start  int64
 	Frames int
@@ -285,6 +286,10 @@ func (t *Trace) fetch() bool {
 			}
 			t.pl.free <- b // never blocks: the channel holds every batch there is
 		}
+		if t.pl.ahead.Load() {
+			t.spin.budget = 0
+		}
+		t.spin.wait(t.pl.full)
 		t.cur, t.i = <-t.pl.full, 0
 		t.warmed += t.cur.warm()
 		if t.cur.n > 0 {

@@ -236,3 +236,107 @@ func bigRecords(t *testing.T, dir string) string {
 	}
 	return path
 }
+
+// TestSpinnerAdapts checks how long the pipeline's ends spin before they block: a wait that outlasts the
+// budget halves it (down to spinMin), one that ends within it doubles it (up to spinMax), and a spinner
+// turned off (a budget of 0) does not wait at all.
+func TestSpinnerAdapts(t *testing.T) {
+	ch := make(chan *batch, 1)
+	s := spinner{budget: 4 * spinMin}
+	start := time.Now()
+	s.wait(ch)
+	if d := time.Since(start); d < 4*spinMin {
+		t.Errorf("an empty channel: wait returned after %v, before the budget of %v", d, 4*spinMin)
+	}
+	if s.budget != 2*spinMin {
+		t.Errorf("after a wait that outlasted it, budget %v, want %v", s.budget, 2*spinMin)
+	}
+	s.budget = spinMin
+	s.wait(ch)
+	if s.budget != spinMin {
+		t.Errorf("budget %v fell below spinMin %v", s.budget, spinMin)
+	}
+
+	s.budget = 10 * time.Second // the batch comes long before
+	go func() {
+		time.Sleep(time.Millisecond)
+		ch <- new(batch)
+	}()
+	s.wait(ch)
+	if len(ch) != 1 {
+		t.Fatal("wait returned before the batch came")
+	}
+	if s.budget != spinMax {
+		t.Errorf("after a wait that ended within it, budget %v, want spinMax %v", s.budget, spinMax)
+	}
+	// Doubled: the batch may come before the wait starts (no wait) or after the budget (halved) on a busy
+	// machine, so a few tries.
+	doubled := false
+	for range 100 {
+		<-ch
+		s.budget = spinMax / 4
+		go func() {
+			for range 10 {
+				runtime.Gosched()
+			}
+			ch <- new(batch)
+		}()
+		s.wait(ch)
+		for len(ch) == 0 {
+			runtime.Gosched()
+		}
+		if s.budget == spinMax/2 {
+			doubled = true
+			break
+		}
+	}
+	if !doubled {
+		t.Errorf("a wait that ended within the budget never doubled it")
+	}
+	s.budget = spinMax / 4
+	s.wait(ch) // a batch is there already: no wait, budget unchanged
+	if s.budget != spinMax/4 {
+		t.Errorf("no wait, yet budget %v, want %v", s.budget, spinMax/4)
+	}
+	<-ch
+	s.wait(ch) // now empty again
+	if s.budget != spinMax/8 {
+		t.Errorf("after a wait that outlasted it, budget %v, want %v", s.budget, spinMax/8)
+	}
+
+	off := spinner{}
+	start = time.Now()
+	off.wait(ch)
+	if d := time.Since(start); d > spinMin || off.budget != 0 {
+		t.Errorf("a spinner turned off waited %v, budget %v", d, off.budget)
+	}
+}
+
+// TestNoSpinWithReadAhead checks that the pipeline's ends stop spinning when the file is read ahead in a
+// goroutine of its own (a compressed capture): a processor they kept would be one the reader waits for.
+func TestNoSpinWithReadAhead(t *testing.T) {
+	for _, c := range []struct {
+		path string
+		spin bool
+	}{
+		{"../testdata/echo-connections.pcap.gz", false},
+		{"../testdata/bench/small-4000.pcap", true},
+	} {
+		tr, err := Open(c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			if _, err := tr.Next(); err != nil {
+				break
+			}
+		}
+		if got := tr.pl.ahead.Load(); got == c.spin {
+			t.Errorf("%s: pipeline.ahead %v", c.path, got)
+		}
+		if c.spin != (tr.spin.budget != 0) {
+			t.Errorf("%s: the caller's spin budget %v", c.path, tr.spin.budget)
+		}
+		tr.Close()
+	}
+}
