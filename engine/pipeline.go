@@ -307,7 +307,7 @@ func (b *frameStore) keep(fr *capture.Frame, some bool) bool {
 // on the channel. A goroutine that blocks is woken by the other's next channel operation, and waits in
 // that one's processor's next slot until the idle processor takes it (see the top of this file): on the
 // small-packet benchmark capture the caller of list -f spent 0.022–0.038 s of a 0.44–0.50 s run runnable
-// that way, in 170–320 spells of 50–200 µs (bench/tracestat -spells; 47–158 spinning). Spinning at both
+// that way, in 170–313 spells of 50–200 µs (bench/tracestat -spells; 47–158 spinning). Spinning at both
 // ends of the pipeline, list -f took 0.92–0.98 of the wall time in five sets of 21 alternating pairs
 // (the gain varies with the machine's load) for 1.02–1.12 of the CPU time; in the caller only, the same
 // as at both ends (1.000), and 0.978 of the time without (15 of 21 faster, in a slow spell). Spinning
