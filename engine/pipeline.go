@@ -328,12 +328,14 @@ type spinner struct {
 }
 
 const (
+	// spinMax is the longest a wait spins; spinMin the least a budget halves to.
 	spinMax = 400 * time.Microsecond
 	spinMin = 10 * time.Microsecond
 	// spinYields is how many times a spin yields between two looks at the clock.
 	spinYields = 16
 )
 
+// newSpinner returns a spinner with the whole budget.
 func newSpinner() spinner { return spinner{budget: spinMax} }
 
 // wait returns once ch holds a batch, or once it has spun for the budget: the caller then blocks on ch.

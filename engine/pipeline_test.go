@@ -237,9 +237,9 @@ func bigRecords(t *testing.T, dir string) string {
 	return path
 }
 
-// TestSpinnerAdapts checks how long the pipeline's ends spin before they block: a wait that outlasts the
-// budget halves it (down to spinMin), one that ends within it doubles it (up to spinMax), and a spinner
-// turned off (a budget of 0) does not wait at all.
+// TestSpinnerAdapts checks how long the caller spins before it blocks for a batch: a wait that outlasts
+// the budget halves it (down to spinMin), one that ends within it doubles it (up to spinMax), and a
+// spinner turned off (a budget of 0) does not wait at all.
 func TestSpinnerAdapts(t *testing.T) {
 	ch := make(chan *batch, 1)
 	s := spinner{budget: 4 * spinMin}
