@@ -262,7 +262,8 @@ func (x *streamIndex) off(s uint32, pc *pageCache) uint32 {
 	return x.rec(s, pc).off
 }
 
-// quiet says whether stream s's evicted record was marked quiet (setQuiet).
+// quiet says whether stream s's evicted record was marked quiet (setRec), reading its page back through pc
+// if need be.
 func (x *streamIndex) quiet(s uint32, pc *pageCache) bool {
 	return x.rec(s, pc).quiet
 }
