@@ -93,6 +93,11 @@ const (
 	httpMaxFirstPart = 1 << 20   // Wireshark starts a multi-segment PDU only within 1 MiB of its start
 )
 
+// httpHollowAt is the length past which a PDU whose first line has no end yet keeps only its first
+// httpHollowAt bytes, when the line can only be Continuation data (see HTTPStreams.hollow). A variable
+// for the tests, which compare with and without.
+var httpHollowAt = 64 << 10
+
 // HTTPStreams is the HTTP analyzer. It is fed every packet in capture order after TCPStreams.
 type HTTPStreams struct {
 	streams     slotTable[*httpStream]  // the streams in progress
@@ -243,6 +248,18 @@ type httpDir struct {
 	// scanned: until new bytes bring one, dissecting again would give the same answer.
 	headOpen bool
 	scanned  int
+	// hollow PDUs are sparse PDUs whose first line outgrew httpHollowAt with no end of line, no colon
+	// and no start of a message in it (HTTPStreams.hollow): only the line's end is looked for in the
+	// bytes not kept (scanHollow).
+	hollow  bool
+	lineEnd bool // hollow: the first line has ended (a LF, or a CR and any byte after it)
+	crLast  bool // hollow: the last byte counted is a CR, that a LF may follow
+}
+
+// clear ends the PDU in progress.
+func (d *httpDir) clear() {
+	d.buf, d.cov, d.active, d.entire, d.total, d.overflow, d.sparse, d.headOpen = nil, nil, false, false, -1, false, false, false
+	d.hollow, d.lineEnd, d.crLast = false, false, false
 }
 
 type span struct{ a, b int }
@@ -562,10 +579,15 @@ func (h *HTTPStreams) segmentTshark(p *dissect.Packet, i int, s *httpStream, sid
 			have := d.total
 			buf := d.buf[:min(have, len(d.buf))]
 			var nd dissect.HTTPNeed
-			if d.headOpen && !d.sparse && !hasLineEnd(buf[max(d.scanned-1, 0):]) {
+			switch {
+			case d.hollow && !d.lineEnd, d.headOpen && !d.sparse && !hasLineEnd(buf[max(d.scanned-1, 0):]):
 				// The head still has no end of line: the answer is the same as last time.
 				nd = dissect.HTTPNeed{Off: 0, Need: dissect.HTTPNeedOneMoreSegment}
-			} else {
+			case d.hollow:
+				// The first line has ended: the whole PDU is Continuation data (see hollow). The bytes
+				// kept, dissected as they are (without asking for more), give that answer.
+				nd = h.dissect(p, i, s, side, buf, have, have, fin, false, true)
+			default:
 				nd = h.dissect(p, i, s, side, buf, have, have, fin, true, true)
 			}
 			switch {
@@ -576,6 +598,9 @@ func (h *HTTPStreams) segmentTshark(p *dissect.Packet, i int, s *httpStream, sid
 				h.extend(d, segSeq, n, len(rest), nd.Need)
 				if bodyLenKnownOrToFIN(nd.Need) && nd.BodyStart > 0 {
 					h.makeSparse(d, nd.BodyStart)
+				}
+				if d.headOpen && d.entire && !d.sparse && len(buf) > httpHollowAt {
+					h.hollow(d, buf)
 				}
 				off += n
 				continue
@@ -649,6 +674,12 @@ func (h *HTTPStreams) add(d *httpDir, at int, b []byte, last bool) {
 		d.total = end
 	}
 	full := span{at, end}
+	if d.hollow {
+		h.scanHollow(d, at, b)
+		if d.overflow {
+			return
+		}
+	}
 	if d.sparse {
 		// Only the head is kept; the body is counted.
 		if at >= d.keep {
@@ -738,13 +769,13 @@ func (h *HTTPStreams) take(d *httpDir) ([]byte, int) {
 	total := d.total
 	b := d.buf[:min(total, len(d.buf))]
 	h.held -= int64(len(d.buf))
-	d.buf, d.cov, d.active, d.entire, d.total, d.overflow, d.sparse, d.headOpen = nil, nil, false, false, -1, false, false, false
+	d.clear()
 	return b, total
 }
 
 func (h *HTTPStreams) drop(d *httpDir) {
 	h.held -= int64(len(d.buf))
-	d.buf, d.cov, d.active, d.entire, d.total, d.overflow, d.sparse, d.headOpen = nil, nil, false, false, -1, false, false, false
+	d.clear()
 }
 
 // makeSparse lets a PDU keep only its first keep bytes: the head of a message whose body length is known.
@@ -756,6 +787,67 @@ func (h *HTTPStreams) makeSparse(d *httpDir, keep int) {
 	if len(d.buf) > keep {
 		h.held -= int64(len(d.buf) - keep)
 		d.buf = d.buf[:keep:keep]
+	}
+}
+
+// hollow makes a PDU whose first line has grown past httpHollowAt without an end keep only its first
+// httpHollowAt bytes, when the line can only be Continuation data: its first bytes start no message
+// (dissect.HTTPStartsNoMessage) and it holds no colon. Once such a line ends, tshark's view shows the
+// whole PDU as Continuation data, whatever the bytes in between: its header loop stops at the first
+// line, which is neither a start line nor a header line. So only the end of the line is looked for in
+// the bytes that follow (scanHollow). A colon before the end would make the line a header line, whose
+// bytes the view shows: the PDU is then given up as over a cap (a diagnostic says so). This is for
+// long runs of bytes with no line end and no colon: a body whose head was lost (its segment was
+// retransmitted, so not given to HTTP), which would otherwise be kept until its end.
+func (h *HTTPStreams) hollow(d *httpDir, buf []byte) {
+	off := 0
+	if len(buf) > 3 && buf[0] == '\r' && buf[1] == '\n' {
+		off = 2 // a leading CRLF, which the parser skips
+	}
+	line := buf[off:]
+	if !dissect.HTTPStartsNoMessage(line) || bytes.IndexByte(line, ':') >= 0 {
+		return
+	}
+	crLast := false
+	if i := bytes.IndexAny(line, "\r\n"); i >= 0 {
+		if i != len(line)-1 || line[i] != '\r' {
+			return // the line has ended after all
+		}
+		crLast = true
+	}
+	d.sparse, d.keep, d.hollow, d.lineEnd, d.crLast = true, httpHollowAt, true, false, crLast
+	if len(d.buf) > d.keep {
+		h.held -= int64(len(d.buf) - d.keep)
+		d.buf = append([]byte(nil), d.buf[:d.keep]...)
+	}
+}
+
+// scanHollow looks for the end of a hollow PDU's first line in the bytes of fragment b (at offset at)
+// that no earlier fragment brought. A colon before it gives the PDU up (see hollow).
+func (h *HTTPStreams) scanHollow(d *httpDir, at int, b []byte) {
+	if d.lineEnd {
+		return
+	}
+	if n := len(d.cov); n > 0 && d.cov[n-1].b > at {
+		b = b[min(d.cov[n-1].b-at, len(b)):]
+	}
+	if len(b) == 0 {
+		return
+	}
+	if d.crLast {
+		d.lineEnd = true // the CR ended the line, with a LF after it or not
+		return
+	}
+	switch i := bytes.IndexAny(b, "\r\n:"); {
+	case i < 0:
+	case b[i] == ':':
+		d.overflow = true
+		h.CapHits++
+		h.capHit = d.keep
+	case b[i] == '\n' || i+1 < len(b):
+		d.lineEnd = true
+	default:
+		d.crLast = true
 	}
 }
 

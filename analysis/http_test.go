@@ -611,3 +611,101 @@ func TestHTTPTimesForgottenOnceFilled(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTPLongLineKeptInItsStart checks hollow PDUs: a first line that grows past httpHollowAt with no end,
+// no colon and no start of a message is kept only in its start, and every frame shows what it shows
+// when the whole line is kept (httpHollowAt out of reach), while the bytes held stay near httpHollowAt.
+func TestHTTPLongLineKeptInItsStart(t *testing.T) {
+	pattern := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = 'a' + byte(i%26)
+		}
+		return string(b)
+	}
+	next := "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"
+	run := func(hollowAt int, send func(c *httpConv)) (frames []string, peak int64, caps int) {
+		old := httpHollowAt
+		httpHollowAt = hollowAt
+		defer func() { httpHollowAt = old }()
+		c := newHTTPConv(t)
+		c.callback = func(p *dissect.Packet) {
+			peak = max(peak, c.http.held)
+			var b []byte
+			b = p.AppendSummary(b)
+			for i := 0; i < p.N; i++ {
+				if l := &p.Layers[i]; l.Proto == dissect.ProtoHTTP {
+					h := &p.HTTP[l.Aux]
+					b = fmt.Appendf(b, " | type %d hdr %d body %d", h.Type, l.Hdr, h.BodyLen)
+				}
+			}
+			for _, d := range p.Diags() {
+				b = fmt.Appendf(b, " | diag %d", d.Code)
+				if d.Code == dissect.DiagHTTPReassemblyCap {
+					caps++
+				}
+			}
+			frames = append(frames, string(b))
+		}
+		c.handshake()
+		c.data(0, getA, 1448)
+		send(c)
+		c.data(0, getA, 1448)
+		c.data(1, next, 1448)
+		return frames, peak, caps
+	}
+	long := pattern(300 << 10)
+	for _, tc := range []struct {
+		name string
+		send func(c *httpConv)
+	}{
+		// A body whose head was lost, and the next response after it: the line ends at its CRLF.
+		{"body then response", func(c *httpConv) { c.data(1, long+next, 1448) }},
+		{"leading CRLF", func(c *httpConv) { c.data(1, "\r\n"+long+"\r\n", 1448) }},
+		{"spaces and slashes", func(c *httpConv) { c.data(1, "x /y"+long+" HTTP/1.1 /z\nmore", 1448) }},
+		// The line ends at a CR that ends a segment: the PDU takes the next segment too.
+		{"CR at a segment's end", func(c *httpConv) {
+			c.data(1, long[:100<<10]+"\r", 1448)
+			c.data(1, "\nafter", 1448)
+		}},
+		{"CR alone", func(c *httpConv) {
+			c.data(1, long[:100<<10]+"\r", 1448)
+			c.data(1, "after", 1448)
+		}},
+		// Lines that must be kept whole: a start line, a colon early on.
+		{"request line", func(c *httpConv) { c.data(1, "GET /"+long+" HTTP/1.1\r\n\r\n", 1448) }},
+		{"colon early", func(c *httpConv) { c.data(1, "abc: "+long+"\r\n"+next, 1448) }},
+	} {
+		want, wantPeak, _ := run(1<<62, tc.send)
+		got, peak, caps := run(64<<10, tc.send)
+		if !slices.Equal(got, want) {
+			for i := range min(len(got), len(want)) {
+				if got[i] != want[i] {
+					t.Errorf("%s: frame %d: %.200q, kept whole %.200q", tc.name, i+1, got[i], want[i])
+					break
+				}
+			}
+			if len(got) != len(want) {
+				t.Errorf("%s: %d frames, kept whole %d", tc.name, len(got), len(want))
+			}
+		}
+		if caps != 0 {
+			t.Errorf("%s: %d cap diagnostics", tc.name, caps)
+		}
+		hollowed := !strings.HasPrefix(tc.name, "request") && !strings.HasPrefix(tc.name, "colon")
+		if hollowed && (peak > 64<<10+2*1448 || wantPeak < 100<<10) {
+			t.Errorf("%s: held at most %d bytes (%d when kept whole), want about %d", tc.name, peak, wantPeak, 64<<10)
+		}
+		if !hollowed && peak != wantPeak {
+			t.Errorf("%s: held at most %d bytes, %d when kept whole", tc.name, peak, wantPeak)
+		}
+	}
+
+	// A colon after the kept start: the line would be a header line, whose bytes are not all kept. The
+	// PDU is given up as over a cap, with the cap's diagnostic (tshark shows it as Continuation data
+	// with a header line).
+	_, _, caps := run(64<<10, func(c *httpConv) { c.data(1, long[:100<<10]+":"+long[:1000]+"\r\n", 1448) })
+	if caps != 1 {
+		t.Errorf("a colon past the kept start: %d cap diagnostics, want 1", caps)
+	}
+}

@@ -638,7 +638,11 @@ func httpTree(p *Packet, i int, t *Tree) {
 	if body := h.BodyLen; body > 0 {
 		kept := len(b) - int(l.Hdr)
 		label := "File Data: " + strconv.Itoa(body) + " bytes"
-		if kept < body {
+		switch {
+		case kept >= body:
+		case kept > 0:
+			label += " (the first " + strconv.Itoa(kept) + " kept: a line this long that is neither a start line nor a header line is kept only in its start)"
+		default:
 			label += " (not kept: only the message head is kept for a body of known length)"
 		}
 		t.Text(root, label, int(l.Hdr), max(kept, 0))

@@ -220,6 +220,22 @@ func httpLineType(line []byte) (HTTPType, []byte, bool) {
 	return HTTPOther, nil, false
 }
 
+// HTTPStartsNoMessage reports whether a line that begins with b, however it goes on, is not a start
+// line (httpLineType): b is at least httpDecidedPrefix bytes long and gives no request, response or
+// notification. httpLineType reads the line up to its first space, and no method it knows is longer
+// than 16 bytes (18 with the "M-" prefix), so the rest of the line cannot change its answer.
+func HTTPStartsNoMessage(b []byte) bool {
+	if len(b) < httpDecidedPrefix {
+		return false
+	}
+	_, _, ok := httpLineType(b[:httpDecidedPrefix])
+	return !ok
+}
+
+// httpDecidedPrefix is the length of a line's start that decides httpLineType's answer (see
+// HTTPStartsNoMessage): longer than the "M-" prefix and the longest method.
+const httpDecidedPrefix = 2 + 16 + 2
+
 func isPrint(c byte) bool { return c >= 0x20 && c < 0x7f }
 
 func isSpace(c byte) bool {
