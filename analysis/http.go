@@ -599,7 +599,10 @@ func (h *HTTPStreams) segmentTshark(p *dissect.Packet, i int, s *httpStream, sid
 				if bodyLenKnownOrToFIN(nd.Need) && nd.BodyStart > 0 {
 					h.makeSparse(d, nd.BodyStart)
 				}
-				if d.headOpen && d.entire && !d.sparse && len(buf) > httpHollowAt {
+				if d.headOpen && d.entire && !d.sparse && len(buf) > httpHollowAt && len(buf)-n <= httpHollowAt {
+					// Once, as the PDU grows past httpHollowAt: a line that cannot be hollowed then
+					// never can (it starts a message, or holds a colon), and looking again at every
+					// segment would read the whole line each time.
 					h.hollow(d, buf)
 				}
 				off += n

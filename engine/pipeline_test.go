@@ -312,8 +312,8 @@ func TestSpinnerAdapts(t *testing.T) {
 	}
 }
 
-// TestNoSpinWithReadAhead checks that the pipeline's ends stop spinning when the file is read ahead in a
-// goroutine of its own (a compressed capture): a processor they kept would be one the reader waits for.
+// TestNoSpinWithReadAhead checks that the caller stops spinning when the file is read ahead in a goroutine
+// of its own (a compressed capture): a processor it kept would be one the reader waits for.
 func TestNoSpinWithReadAhead(t *testing.T) {
 	for _, c := range []struct {
 		path string
